@@ -1,0 +1,30 @@
+namespace Sandbox.Worker.Cli;
+
+/// <summary>The <c>--help</c> text; worker/README.md documents the same options in more detail.</summary>
+internal static class Usage
+{
+    public const string Text = """
+        sandbox-worker — runs one FFmpeg transcode in this process (the sandboxed side of Sandbox).
+
+        usage:
+          sandbox-worker transcode INPUT OUTPUT [options]
+          sandbox-worker capabilities [--json]
+          sandbox-worker version
+
+        transcode options:
+          --container mp4|webm|mkv|mpegts   output container (default: from OUTPUT's extension)
+          --video CODEC[:BITRATE][:WxH]     e.g. h264:1500k:1280x720; CODEC: h264 hevc vp9 av1 copy none
+          --video-codec CODEC  --video-bitrate RATE  --crf N  --size WxH  --width N  --height N
+          --fps RATE  --gop N  --preset NAME  --threads N  --no-video
+          --audio CODEC[:BITRATE]           e.g. aac:128k; CODEC: aac opus copy none
+          --audio-codec CODEC  --audio-bitrate RATE  --channels N  --sample-rate HZ  --no-audio
+          --input-root DIR  --output-root DIR   keep paths under these directories (repeatable)
+          --allow-format NAME               input demuxer allowlist (repeatable; replaces the default)
+          --max-pixels N  --max-samples N   decoder caps
+          --deadline DURATION               e.g. 90s, 10m, 00:10:00
+          --json                            JSON lines on stdout instead of human output
+          --verbose                         FFmpeg's informational log on stderr
+
+        exit status: 0 done, 1 failed (reason printed), 2 invalid spec or usage, 130 cancelled.
+        """;
+}

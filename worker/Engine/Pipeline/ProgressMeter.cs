@@ -1,0 +1,42 @@
+namespace Sandbox.Worker.Engine;
+
+/// <summary>Counts what the pipelines produce and reports it at a steady interval.</summary>
+internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, IProgress<TranscodeProgress>? sink, TimeSpan interval)
+{
+    private readonly long _started = time.GetTimestamp();
+    private long _lastReport = time.GetTimestamp();
+
+    public long Frames { get; private set; }
+
+    public TimeSpan OutputTime { get; private set; }
+
+    public void OnVideoFrameEncoded() => Frames++;
+
+    public void OnMediaWritten(TimeSpan end)
+    {
+        if (end > OutputTime)
+        {
+            OutputTime = end;
+        }
+    }
+
+    /// <summary>Reports if the interval has passed since the last report.</summary>
+    public void Tick()
+    {
+        if (sink is not null && time.GetElapsedTime(_lastReport) >= interval)
+        {
+            _lastReport = time.GetTimestamp();
+            sink.Report(Snapshot());
+        }
+    }
+
+    public TranscodeProgress Snapshot()
+    {
+        var elapsed = time.GetElapsedTime(_started);
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
+        double? percent = inputDuration is { } d && d > TimeSpan.Zero
+            ? Math.Min(100, 100 * OutputTime.TotalSeconds / d.TotalSeconds)
+            : null;
+        return new TranscodeProgress(Frames, OutputTime, percent, Frames / seconds, OutputTime.TotalSeconds / seconds, elapsed);
+    }
+}

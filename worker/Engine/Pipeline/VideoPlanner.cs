@@ -1,0 +1,100 @@
+using Sandbox.Worker.Interop;
+
+namespace Sandbox.Worker.Engine;
+
+/// <summary>
+/// Builds the video chain: <c>scale</c> (when the size changes) → <c>fps</c> (constant output rate,
+/// as ffmpeg's default for these muxers) → <c>format</c> (a pixel format the encoder takes), and
+/// the encoder configured from what the chain actually produces.
+/// </summary>
+internal static class VideoPlanner
+{
+    /// <summary>Used when neither the spec nor the input says how many frames per second to make.</summary>
+    private static readonly Rational FallbackFrameRate = new(25, 1);
+
+    public static EncodingPlan Plan(MediaInput input, MediaStreamInfo stream, VideoSettings video, CodecInfo codec, bool globalHeader, DecoderLimits limits)
+    {
+        var decoder = Decoder.Open(input, stream, limits);
+        FilterGraph? graph = null;
+        try
+        {
+            var frameRate = video.FrameRate ?? (stream.FrameRate.IsValid ? stream.FrameRate : FallbackFrameRate);
+            var pixelFormat = codec.PixelFormats.Count == 0 || codec.PixelFormats.Contains(decoder.PixelFormat)
+                ? decoder.PixelFormat
+                : codec.PixelFormats[0];
+            var chain = new List<FilterSpec>();
+            if (ScaleArguments(video, decoder) is { } scale)
+            {
+                chain.Add(new FilterSpec("scale", scale));
+            }
+
+            chain.Add(new FilterSpec("fps", frameRate.ToString()));
+            chain.Add(new FilterSpec("format", CodecInfo.PixelFormatName(pixelFormat)));
+            graph = FilterGraph.CreateVideo(decoder, stream.TimeBase, chain);
+
+            var encoder = Encoder.Open(new EncoderSettings
+            {
+                Codec = codec,
+                TimeBase = graph.OutputTimeBase,
+                Width = graph.OutputWidth,
+                Height = graph.OutputHeight,
+                PixelFormat = graph.OutputFormat,
+                FrameRate = graph.OutputFrameRate,
+                SampleAspectRatio = graph.OutputSampleAspectRatio,
+                BitRate = video.BitRate,
+                GopSize = video.Gop,
+                Threads = video.Threads,
+                GlobalHeader = globalHeader,
+                CodecOptions = CodecOptions(video),
+            });
+            var description = $"video: {stream.CodecName} {decoder.Width}x{decoder.Height} → {codec.Name} {graph.OutputWidth}x{graph.OutputHeight} {CodecInfo.PixelFormatName(graph.OutputFormat)} {graph.OutputFrameRate} fps";
+            return new EncodingPlan(decoder, graph, encoder, description);
+        }
+        catch
+        {
+            graph?.Dispose();
+            decoder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Arguments of the <c>scale</c> filter, or null when the size stays. 0 → -2 keeps the aspect ratio with an even size.</summary>
+    private static string? ScaleArguments(VideoSettings video, Decoder decoder)
+    {
+        if (video.Width is null && video.Height is null)
+        {
+            return null;
+        }
+
+        var width = video.Width switch { null => decoder.Width, 0 => -2, var w => w.Value };
+        var height = video.Height switch { null => decoder.Height, 0 => -2, var h => h.Value };
+        return width == decoder.Width && height == decoder.Height ? null : $"w={width}:h={height}:flags=bicubic";
+    }
+
+    private static List<KeyValuePair<string, string>> CodecOptions(VideoSettings video)
+    {
+        var options = new List<KeyValuePair<string, string>>();
+        if (video.Preset is { } preset)
+        {
+            options.Add(new(video.Codec == VideoCodec.Vp9 ? "cpu-used" : "preset", preset));
+        }
+
+        if (video.Crf is { } crf)
+        {
+            options.Add(new("crf", crf.ToString()));
+            if (video.Codec == VideoCodec.Vp9 && video.BitRate is null)
+            {
+                // libvpx treats CRF as a cap on a bit rate unless the bit rate is 0 (constant quality).
+                options.Add(new("b", "0"));
+            }
+        }
+
+        if (video.Codec == VideoCodec.Hevc)
+        {
+            // x265 prints its own banner and statistics to stderr unless told not to.
+            options.Add(new("x265-params", "log-level=error"));
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,77 @@
+using Sandbox.Worker.Interop;
+
+namespace Sandbox.Worker.Engine;
+
+/// <summary>
+/// Resolves input and output paths and keeps them under the policy's roots. Each path is checked
+/// twice: lexically (so <c>..</c> cannot climb out, and nothing outside a root is even looked at) and
+/// after resolving symlinks (so a link inside a root cannot point outside it).
+/// </summary>
+public static class PathGuard
+{
+    /// <summary>Returns the canonical path of an existing regular input file.</summary>
+    public static string ResolveInput(string path, InputPolicy policy)
+    {
+        var full = Path.GetFullPath(path);
+        EnsureUnder(full, policy.InputRoots, "input");
+        var real = RealPath.Resolve(full);
+        if (real is null)
+        {
+            throw new TranscodeException(ErrorReason.INPUT_NOT_FOUND, $"input '{path}' does not exist");
+        }
+
+        EnsureUnder(real, policy.InputRoots, "input");
+        if (Directory.Exists(real))
+        {
+            throw TranscodeException.Invalid("input", $"'{path}' is a directory, not a file");
+        }
+
+        if (new FileInfo(real).Attributes.HasFlag(FileAttributes.Device) || !File.Exists(real))
+        {
+            throw TranscodeException.Invalid("input", $"'{path}' is not a regular file");
+        }
+
+        return real;
+    }
+
+    /// <summary>Returns the canonical path the output will have; its directory must exist.</summary>
+    public static string ResolveOutput(string path, InputPolicy policy)
+    {
+        var full = Path.GetFullPath(path);
+        EnsureUnder(full, policy.OutputRoots, "output");
+        var directory = RealPath.Resolve(Path.GetDirectoryName(full) ?? "/");
+        if (directory is null || !Directory.Exists(directory))
+        {
+            throw TranscodeException.Invalid("output", $"the directory of '{path}' does not exist");
+        }
+
+        var real = Path.Combine(directory, Path.GetFileName(full));
+        EnsureUnder(real, policy.OutputRoots, "output");
+        if (Directory.Exists(real))
+        {
+            throw TranscodeException.Invalid("output", $"'{path}' is a directory");
+        }
+
+        return real;
+    }
+
+    private static void EnsureUnder(string path, IReadOnlyList<string> roots, string field)
+    {
+        if (roots.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var root in roots)
+        {
+            var canonicalRoot = RealPath.Resolve(root) ?? Path.GetFullPath(root);
+            var prefix = canonicalRoot.EndsWith('/') ? canonicalRoot : canonicalRoot + "/";
+            if (path.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return;
+            }
+        }
+
+        throw new TranscodeException(ErrorReason.PATH_NOT_ALLOWED, $"{field} path '{path}' is outside the allowed {field} roots");
+    }
+}

@@ -1,0 +1,254 @@
+using Sandbox.Worker.Interop;
+
+namespace Sandbox.Worker.Engine;
+
+/// <summary>
+/// Runs one transcode: validate → resolve paths → detect the input format from its content →
+/// demux → decode → filter → encode → mux into a temporary file → rename into place. Every failure
+/// surfaces as a <see cref="TranscodeException"/> with a reason, and no partial output survives.
+/// </summary>
+public sealed class Transcoder(TimeProvider time)
+{
+    /// <summary>How much of the input is read to decide its format.</summary>
+    private const int ProbeBytes = 1 << 20;
+
+    public Transcoder()
+        : this(TimeProvider.System)
+    {
+    }
+
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Runs the transcode on a dedicated thread (FFmpeg calls block), honouring cancellation and the spec's deadline.</summary>
+    public Task<TranscodeResult> RunAsync(TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(
+            () => Run(spec, policy, progress, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+    public TranscodeResult Run(TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken)
+    {
+        var violations = SpecValidator.Validate(spec);
+        if (violations.Count > 0)
+        {
+            throw new TranscodeException(violations);
+        }
+
+        EnsureLibraries();
+        var inputPath = PathGuard.ResolveInput(spec.InputPath, policy);
+        var outputPath = PathGuard.ResolveOutput(spec.OutputPath, policy);
+        if (inputPath == outputPath)
+        {
+            throw TranscodeException.Invalid("output", "is the same file as the input");
+        }
+
+        var videoEncoder = spec.Video is { Codec: not VideoCodec.Copy } v ? RequireEncoder(CodecNames.Encoder(v.Codec), "video") : null;
+        var audioEncoder = spec.Audio is { Codec: not AudioCodec.Copy } a ? RequireEncoder(CodecNames.Encoder(a.Codec), "audio") : null;
+        var formatName = DetectFormat(inputPath, policy);
+
+        using var interrupt = new InterruptGuard(spec.Deadline, time, cancellationToken);
+        var temporaryPath = Path.Combine(Path.GetDirectoryName(outputPath)!, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            var result = Transcode(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, progress);
+            File.Move(temporaryPath, outputPath, overwrite: true);
+            return result with { OutputPath = outputPath };
+        }
+        catch (FFmpegException e) when (e.IsExit || interrupt.IsInterrupted)
+        {
+            throw Interrupted(interrupt, e);
+        }
+        catch (FFmpegException e)
+        {
+            throw Classify(e);
+        }
+        finally
+        {
+            File.Delete(temporaryPath);
+        }
+    }
+
+    private TranscodeResult Transcode(
+        TranscodeSpec spec,
+        InputPolicy policy,
+        string inputPath,
+        string formatName,
+        string temporaryPath,
+        CodecInfo? videoEncoder,
+        CodecInfo? audioEncoder,
+        InterruptGuard interrupt,
+        IProgress<TranscodeProgress>? progress)
+    {
+        using var input = MediaInput.Open(inputPath, formatName, policy.Limits, interrupt);
+        var videoStream = spec.Video is null ? null : input.BestStream(MediaKind.Video) is { IsAttachedPicture: false } s ? s : null;
+        var audioStream = spec.Audio is null ? null : input.BestStream(MediaKind.Audio);
+        if (videoStream is null && audioStream is null)
+        {
+            throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, $"the input ({input.FormatName}) has no {Wanted(spec)} stream to transcode");
+        }
+
+        if (videoStream is { } video && (long)video.Width * video.Height > policy.Limits.MaxPixels)
+        {
+            throw new TranscodeException(
+                ErrorReason.INPUT_LIMIT_EXCEEDED,
+                $"the input's video is {video.Width}x{video.Height} ({(long)video.Width * video.Height} pixels), above the limit of {policy.Limits.MaxPixels} pixels");
+        }
+
+        var meter = new ProgressMeter(time, input.Duration, progress, ProgressInterval);
+        using var output = MediaOutput.Create(temporaryPath, ContainerRules.MuxerName(spec.Container), interrupt);
+        var pipelines = new IStreamPipeline?[input.Streams.Count];
+        try
+        {
+            if (videoStream is not null)
+            {
+                pipelines[videoStream.Index] = CreatePipeline(input, videoStream, spec, videoEncoder, output, meter, policy.Limits);
+            }
+
+            if (audioStream is not null)
+            {
+                pipelines[audioStream.Index] = CreatePipeline(input, audioStream, spec, audioEncoder, output, meter, policy.Limits);
+            }
+
+            output.Open(ContainerRules.MuxerOptions(spec.Container));
+            var active = pipelines.OfType<IStreamPipeline>().ToList();
+            active.ForEach(p => p.Start());
+            Pump(input, pipelines, interrupt, meter);
+            active.ForEach(p => p.Flush());
+            output.Finish();
+            var skipped = active.OfType<EncodingPipeline>().Sum(p => p.SkippedPackets);
+            if (meter.OutputTime == TimeSpan.Zero && meter.Frames == 0)
+            {
+                throw new TranscodeException(ErrorReason.INPUT_CORRUPT, $"nothing could be decoded from the input ({skipped} packets rejected)");
+            }
+
+            return new TranscodeResult(temporaryPath, input.FormatName, meter.Snapshot(), [.. active.Select(p => p.Description)], skipped);
+        }
+        finally
+        {
+            foreach (var pipeline in pipelines)
+            {
+                pipeline?.Dispose();
+            }
+        }
+    }
+
+    private static void Pump(MediaInput input, IStreamPipeline?[] pipelines, InterruptGuard interrupt, ProgressMeter meter)
+    {
+        using var packet = new Packet();
+        while (input.TryReadPacket(packet))
+        {
+            if (interrupt.IsInterrupted)
+            {
+                throw Interrupted(interrupt, null);
+            }
+
+            var index = packet.StreamIndex;
+            if (index < pipelines.Length && pipelines[index] is { } pipeline)
+            {
+                pipeline.Process(packet);
+                meter.Tick();
+            }
+
+            packet.Unref();
+        }
+    }
+
+    private static IStreamPipeline CreatePipeline(
+        MediaInput input, MediaStreamInfo stream, TranscodeSpec spec, CodecInfo? encoder, MediaOutput output, ProgressMeter meter, DecoderLimits limits)
+    {
+        if (encoder is null)
+        {
+            var muxer = ContainerRules.MuxerName(spec.Container);
+            if (!ContainerSupport.CanStore(muxer, stream.CodecId))
+            {
+                var field = stream.Kind == MediaKind.Video ? "video.codec" : "audio.codec";
+                throw TranscodeException.Invalid(field, $"copy: the input's {stream.CodecName} cannot be stored in {ContainerRules.Name(spec.Container)}; transcode it instead");
+            }
+
+            return new CopyPipeline(input, stream, output, meter);
+        }
+
+        var plan = stream.Kind == MediaKind.Video
+            ? VideoPlanner.Plan(input, stream, spec.Video!, encoder, output.RequiresGlobalHeader, limits)
+            : AudioPlanner.Plan(input, stream, spec.Audio!, encoder, output.RequiresGlobalHeader, limits);
+        return new EncodingPipeline(input, plan, output, meter);
+    }
+
+    private static string DetectFormat(string inputPath, InputPolicy policy)
+    {
+        byte[] head;
+        using (var file = File.OpenRead(inputPath))
+        {
+            head = new byte[(int)Math.Min(file.Length, ProbeBytes)];
+            file.ReadExactly(head);
+        }
+
+        if (head.Length == 0)
+        {
+            throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, "the input is empty (0 bytes)");
+        }
+
+        var (format, score) = ContentProbe.Detect(head);
+        if (format is null || score < ContentProbe.MinimumScore)
+        {
+            throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, "the input is not in a recognised media format");
+        }
+
+        if (!policy.AllowsFormat(format))
+        {
+            throw new TranscodeException(
+                ErrorReason.INPUT_UNSUPPORTED,
+                $"the input is in format '{format}', which is not allowed (allowed: {string.Join(", ", policy.AllowedFormats)})");
+        }
+
+        return format;
+    }
+
+    private static CodecInfo RequireEncoder(string name, string kind) =>
+        CodecCatalog.FindEncoder(name)
+        ?? throw new TranscodeException(ErrorReason.ENCODER_UNAVAILABLE, $"the {kind} encoder {name} is unavailable in this FFmpeg build");
+
+    private static void EnsureLibraries()
+    {
+        try
+        {
+            FFmpegVersionGuard.EnsureSupported();
+        }
+        catch (FFmpegVersionException e)
+        {
+            throw new TranscodeException(ErrorReason.FFMPEG_VERSION_MISMATCH, e.Message, e);
+        }
+    }
+
+    private static string Wanted(TranscodeSpec spec) =>
+        (spec.Video, spec.Audio) switch
+        {
+            (not null, not null) => "audio or video",
+            (not null, null) => "video",
+            _ => "audio",
+        };
+
+    private static TranscodeException Interrupted(InterruptGuard interrupt, Exception? inner) =>
+        interrupt.IsCancelled
+            ? new TranscodeException(ErrorReason.CANCELLED, "the transcode was cancelled", inner)
+            : new TranscodeException(ErrorReason.DEADLINE_EXCEEDED, "the transcode did not finish before its deadline", inner);
+
+    /// <summary>Maps an FFmpeg failure to a reason by the stage that failed: reading the input, or writing the output.</summary>
+    private static TranscodeException Classify(FFmpegException e)
+    {
+        string[] inputOperations = ["avformat_open_input", "avformat_find_stream_info", "av_read_frame", "avcodec_send_packet", "avcodec_receive_frame", "avcodec_find_decoder"];
+        string[] outputOperations = ["avio_open2", "avformat_write_header", "av_interleaved_write_frame", "av_write_trailer"];
+        if (inputOperations.Any(op => e.Operation.StartsWith(op, StringComparison.Ordinal)) || e.Operation.EndsWith("decoder)", StringComparison.Ordinal))
+        {
+            return new TranscodeException(ErrorReason.INPUT_CORRUPT, $"the input could not be read: {e.Message}", e);
+        }
+
+        if (outputOperations.Any(op => e.Operation.StartsWith(op, StringComparison.Ordinal)))
+        {
+            return new TranscodeException(ErrorReason.OUTPUT_FAILED, $"the output could not be written: {e.Message}", e);
+        }
+
+        return new TranscodeException(ErrorReason.INTERNAL, e.Message, e);
+    }
+}

@@ -1,0 +1,3 @@
+using Sandbox.Worker.Cli;
+
+return await WorkerCommandLine.RunAsync(args);
