@@ -27,9 +27,7 @@ public static class FFmpegVersionGuard
         {
             if (s_verified is null)
             {
-                var installed = ReadInstalled();
-                Verify(installed);
-                s_verified = installed;
+                s_verified = ReadInstalled();
             }
 
             return s_verified;
@@ -50,18 +48,30 @@ public static class FFmpegVersionGuard
         }
     }
 
+    /// <summary>
+    /// Reads each library's version in dependency order and stops at the first wrong major: a later
+    /// library could not even be loaded against it, and the first mismatch is the one to report.
+    /// </summary>
     private static List<LibraryVersion> ReadInstalled()
     {
-        // Checked in dependency order so the first failure names the most basic library.
-        return
+        (string Library, string Soname, Func<uint> Version)[] libraries =
         [
-            Read("libavutil", NativeLibraries.AVUtil, LibAVUtil.avutil_version),
-            Read("libavcodec", NativeLibraries.AVCodec, LibAVCodec.avcodec_version),
-            Read("libavformat", NativeLibraries.AVFormat, LibAVFormat.avformat_version),
-            Read("libavfilter", NativeLibraries.AVFilter, LibAVFilter.avfilter_version),
-            Read("libswscale", NativeLibraries.SwScale, LibSwScale.swscale_version),
-            Read("libswresample", NativeLibraries.SwResample, LibSwResample.swresample_version),
+            ("libavutil", NativeLibraries.AVUtil, LibAVUtil.avutil_version),
+            ("libavcodec", NativeLibraries.AVCodec, LibAVCodec.avcodec_version),
+            ("libavformat", NativeLibraries.AVFormat, LibAVFormat.avformat_version),
+            ("libavfilter", NativeLibraries.AVFilter, LibAVFilter.avfilter_version),
+            ("libswscale", NativeLibraries.SwScale, LibSwScale.swscale_version),
+            ("libswresample", NativeLibraries.SwResample, LibSwResample.swresample_version),
         ];
+        var installed = new List<LibraryVersion>();
+        foreach (var (library, soname, version) in libraries)
+        {
+            var found = Read(library, soname, version);
+            Verify([found]);
+            installed.Add(found);
+        }
+
+        return installed;
     }
 
     private static LibraryVersion Read(string library, string soname, Func<uint> version)

@@ -4,7 +4,8 @@ namespace Sandbox.Worker.Interop;
 /// Byte offsets of the few FFmpeg 5.1 (x86-64) struct fields this layer touches directly.
 /// Each nested class is named after the C struct and each constant after the C field, so the
 /// layout-conformance test can generate <c>offsetof(Struct, field)</c> for every entry and
-/// compare it with the installed headers. <c>SizeOf</c> is <c>sizeof(Struct)</c>.
+/// compare it with the installed headers. <c>SizeOf</c> is <c>sizeof(Struct)</c>. A <c>struct_</c>
+/// prefix marks a C struct tag rather than a typedef.
 /// Prefer AVOptions and accessor functions; add a field here only when FFmpeg offers neither.
 /// </summary>
 internal static class Layout
@@ -125,5 +126,12 @@ internal static class Layout
         public const int num = 0;
         public const int den = 4;
         public const int SizeOf = 8;
+    }
+
+    /// <summary>glibc's <c>struct stat</c> (x86-64), for telling regular files from devices and FIFOs.</summary>
+    public static class struct_stat
+    {
+        public const int st_mode = 24;
+        public const int SizeOf = 144;
     }
 }

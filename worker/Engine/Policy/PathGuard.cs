@@ -21,17 +21,12 @@ public static class PathGuard
         }
 
         EnsureUnder(real, policy.InputRoots, "input");
-        if (Directory.Exists(real))
+        return FileTypes.Of(real) switch
         {
-            throw TranscodeException.Invalid("input", $"'{path}' is a directory, not a file");
-        }
-
-        if (new FileInfo(real).Attributes.HasFlag(FileAttributes.Device) || !File.Exists(real))
-        {
-            throw TranscodeException.Invalid("input", $"'{path}' is not a regular file");
-        }
-
-        return real;
+            FileKind.RegularFile => real,
+            FileKind.Directory => throw TranscodeException.Invalid("input", $"'{path}' is a directory, not a file"),
+            _ => throw TranscodeException.Invalid("input", $"'{path}' is not a regular file (a device, FIFO or socket)"),
+        };
     }
 
     /// <summary>Returns the canonical path the output will have; its directory must exist.</summary>
@@ -40,16 +35,16 @@ public static class PathGuard
         var full = Path.GetFullPath(path);
         EnsureUnder(full, policy.OutputRoots, "output");
         var directory = RealPath.Resolve(Path.GetDirectoryName(full) ?? "/");
-        if (directory is null || !Directory.Exists(directory))
+        if (directory is null || FileTypes.Of(directory) != FileKind.Directory)
         {
             throw TranscodeException.Invalid("output", $"the directory of '{path}' does not exist");
         }
 
         var real = Path.Combine(directory, Path.GetFileName(full));
         EnsureUnder(real, policy.OutputRoots, "output");
-        if (Directory.Exists(real))
+        if (FileTypes.Of(real) is not (FileKind.Missing or FileKind.RegularFile))
         {
-            throw TranscodeException.Invalid("output", $"'{path}' is a directory");
+            throw TranscodeException.Invalid("output", $"'{path}' exists and is not a regular file");
         }
 
         return real;

@@ -175,7 +175,7 @@ public sealed class MediaInput : IDisposable
         return streams;
     }
 
-    private const int AttachedPicture = 0x0400;
+    internal const int AttachedPicture = 0x0400;
 
     private static long? NullIfUnknown(long value) => value == LibAVUtil.AV_NOPTS_VALUE ? null : value;
 }

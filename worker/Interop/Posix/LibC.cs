@@ -2,10 +2,13 @@ using System.Runtime.InteropServices;
 
 namespace Sandbox.Worker.Interop;
 
-internal static partial class LibC
+internal static unsafe partial class LibC
 {
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint realpath(string path, nint resolved);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int stat(string path, byte* buffer);
 
     [LibraryImport("libc")]
     public static partial void free(nint pointer);
