@@ -6,6 +6,9 @@ namespace Sandbox.Worker.Cli;
 /// <summary>One JSON object per line on stdout, for programs (tests today, the supervisor later).</summary>
 internal sealed class JsonLinesReporter(Stream output) : IReporter
 {
+    // Relaxed escaping keeps quotes and non-ASCII paths readable; the output is never embedded in HTML.
+    private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Lock _gate = new();
 
     public void Report(TranscodeProgress value) => Write(json =>

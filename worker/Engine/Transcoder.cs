@@ -63,6 +63,10 @@ public sealed class Transcoder(TimeProvider time)
         {
             throw Classify(e);
         }
+        catch (PictureTooLargeException e)
+        {
+            throw new TranscodeException(ErrorReason.INPUT_LIMIT_EXCEEDED, $"the input exceeds the decoder caps: {e.Message}", e);
+        }
         finally
         {
             File.Delete(temporaryPath);
@@ -86,13 +90,6 @@ public sealed class Transcoder(TimeProvider time)
         if (videoStream is null && audioStream is null)
         {
             throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, $"the input ({input.FormatName}) has no {Wanted(spec)} stream to transcode");
-        }
-
-        if (videoStream is { } video && (long)video.Width * video.Height > policy.Limits.MaxPixels)
-        {
-            throw new TranscodeException(
-                ErrorReason.INPUT_LIMIT_EXCEEDED,
-                $"the input's video is {video.Width}x{video.Height} ({(long)video.Width * video.Height} pixels), above the limit of {policy.Limits.MaxPixels} pixels");
         }
 
         var meter = new ProgressMeter(time, input.Duration, progress, ProgressInterval);

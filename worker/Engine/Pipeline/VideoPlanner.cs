@@ -18,6 +18,13 @@ internal static class VideoPlanner
         FilterGraph? graph = null;
         try
         {
+            if (decoder.Width <= 0 || decoder.Height <= 0 || decoder.PixelFormat < 0)
+            {
+                throw new TranscodeException(
+                    ErrorReason.INPUT_CORRUPT,
+                    $"the {stream.CodecName} video stream has no usable picture size or pixel format (the decoder rejected every frame it probed: corrupt data, or pictures above the pixel cap)");
+            }
+
             var frameRate = video.FrameRate ?? (stream.FrameRate.IsValid ? stream.FrameRate : FallbackFrameRate);
             var pixelFormat = codec.PixelFormats.Count == 0 || codec.PixelFormats.Contains(decoder.PixelFormat)
                 ? decoder.PixelFormat

@@ -69,8 +69,13 @@ public sealed class MediaInput : IDisposable
         var handle = InputContextHandle.Adopt(context);
         try
         {
+            // Refuse oversized pictures from the container header already, before any decoder
+            // (including the probing ones of avformat_find_stream_info) tries to allocate them.
+            EnsureWithinLimits(ReadStreams(handle), limits);
             FindStreamInfo(handle, limits);
-            return new MediaInput(handle, formatName, ReadStreams(handle));
+            var streams = ReadStreams(handle);
+            EnsureWithinLimits(streams, limits);
+            return new MediaInput(handle, formatName, streams);
         }
         catch
         {
@@ -108,6 +113,17 @@ public sealed class MediaInput : IDisposable
 
     private static nint StreamPointer(nint context, int index) =>
         Field.Read<nint>(Field.Read<nint>(context, Layout.AVFormatContext.streams), index * nint.Size);
+
+    private static void EnsureWithinLimits(IEnumerable<MediaStreamInfo> streams, DecoderLimits limits)
+    {
+        foreach (var stream in streams)
+        {
+            if (stream.Kind == MediaKind.Video && (long)stream.Width * stream.Height > limits.MaxPixels)
+            {
+                throw new PictureTooLargeException(stream.Index, stream.Width, stream.Height, limits.MaxPixels);
+            }
+        }
+    }
 
     private static unsafe void FindStreamInfo(InputContextHandle handle, DecoderLimits limits)
     {
