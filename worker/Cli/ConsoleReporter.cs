@@ -36,6 +36,10 @@ internal sealed class ConsoleReporter(TextWriter error) : IReporter
         }
     }
 
+    public void Decoded(DecodeResult result) =>
+        error.WriteLine(
+            $"decoded {result.InputFormat}: {result.VideoFrames} video frames, {result.AudioSamples} audio samples in {result.Elapsed.TotalSeconds:0.00} s ({result.FramesPerSecond:0.0} fps, {result.Speed:0.00}x real time)");
+
     public void Failed(TranscodeException failure)
     {
         if (_terminal)

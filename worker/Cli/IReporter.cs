@@ -7,5 +7,7 @@ internal interface IReporter : IProgress<TranscodeProgress>
 {
     void Completed(TranscodeResult result);
 
+    void Decoded(DecodeResult result);
+
     void Failed(TranscodeException error);
 }

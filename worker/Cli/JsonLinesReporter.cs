@@ -33,6 +33,17 @@ internal sealed class JsonLinesReporter(Stream output) : IReporter
         json.WriteEndArray();
     });
 
+    public void Decoded(DecodeResult result) => Write(json =>
+    {
+        json.WriteString("type", "decoded");
+        json.WriteString("inputFormat", result.InputFormat);
+        json.WriteNumber("videoFrames", result.VideoFrames);
+        json.WriteNumber("audioSamples", result.AudioSamples);
+        json.WriteNumber("elapsed", Math.Round(result.Elapsed.TotalSeconds, 3));
+        json.WriteNumber("fps", Math.Round(result.FramesPerSecond, 2));
+        json.WriteNumber("speed", Math.Round(result.Speed, 3));
+    });
+
     public void Failed(TranscodeException error) => Write(json =>
     {
         json.WriteString("type", "error");

@@ -8,6 +8,7 @@ internal static class Usage
 
         usage:
           sandbox-worker transcode INPUT OUTPUT [options]
+          sandbox-worker decode INPUT [--json]         decode only, discard frames (throughput)
           sandbox-worker capabilities [--json]
           sandbox-worker version
 

@@ -36,6 +36,8 @@ internal static class WorkerCommandLine
         {
             case "transcode":
                 return await TranscodeAsync(rest);
+            case "decode":
+                return Decode(rest);
             case "capabilities":
                 return Guarded(() => CapabilitiesCommand.Run(rest.Contains("--json"), Console.Out));
             case "version":
@@ -94,6 +96,29 @@ internal static class WorkerCommandLine
         {
             context.Cancel = true;
             cancellation.Cancel();
+        }
+    }
+
+    private static int Decode(IReadOnlyList<string> args)
+    {
+        var json = args.Contains("--json");
+        IReporter reporter = json ? new JsonLinesReporter(Console.OpenStandardOutput()) : new ConsoleReporter(Console.Error);
+        var paths = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        if (paths.Count != 1)
+        {
+            reporter.Failed(TranscodeException.Invalid("arguments", "decode takes exactly one INPUT"));
+            return Usage;
+        }
+
+        try
+        {
+            reporter.Decoded(new DecodeRun().Run(paths[0], InputPolicy.Default, CancellationToken.None));
+            return Success;
+        }
+        catch (TranscodeException e)
+        {
+            reporter.Failed(e);
+            return e.Reason == ErrorReason.INVALID_SPEC ? Usage : Failed;
         }
     }
 

@@ -9,9 +9,6 @@ namespace Sandbox.Worker.Engine;
 /// </summary>
 public sealed class Transcoder(TimeProvider time)
 {
-    /// <summary>How much of the input is read to decide its format.</summary>
-    private const int ProbeBytes = 1 << 20;
-
     public Transcoder()
         : this(TimeProvider.System)
     {
@@ -35,7 +32,7 @@ public sealed class Transcoder(TimeProvider time)
             throw new TranscodeException(violations);
         }
 
-        EnsureLibraries();
+        LibraryCheck.EnsureSupported();
         var inputPath = PathGuard.ResolveInput(spec.InputPath, policy);
         var outputPath = PathGuard.ResolveOutput(spec.OutputPath, policy);
         if (inputPath == outputPath)
@@ -45,7 +42,7 @@ public sealed class Transcoder(TimeProvider time)
 
         var videoEncoder = spec.Video is { Codec: not VideoCodec.Copy } v ? RequireEncoder(CodecNames.Encoder(v.Codec), "video") : null;
         var audioEncoder = spec.Audio is { Codec: not AudioCodec.Copy } a ? RequireEncoder(CodecNames.Encoder(a.Codec), "audio") : null;
-        var formatName = DetectFormat(inputPath, policy);
+        var formatName = FormatDetector.Detect(inputPath, policy);
 
         using var interrupt = new InterruptGuard(spec.Deadline, time, cancellationToken);
         var temporaryPath = Path.Combine(Path.GetDirectoryName(outputPath)!, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
@@ -55,17 +52,9 @@ public sealed class Transcoder(TimeProvider time)
             File.Move(temporaryPath, outputPath, overwrite: true);
             return result with { OutputPath = outputPath };
         }
-        catch (FFmpegException e) when (e.IsExit || interrupt.IsInterrupted)
+        catch (Exception e) when (FailureMapping.Map(e, interrupt) is { } failure)
         {
-            throw Interrupted(interrupt, e);
-        }
-        catch (FFmpegException e)
-        {
-            throw Classify(e);
-        }
-        catch (PictureTooLargeException e)
-        {
-            throw new TranscodeException(ErrorReason.INPUT_LIMIT_EXCEEDED, $"the input exceeds the decoder caps: {e.Message}", e);
+            throw failure;
         }
         finally
         {
@@ -137,7 +126,7 @@ public sealed class Transcoder(TimeProvider time)
         {
             if (interrupt.IsInterrupted)
             {
-                throw Interrupted(interrupt, null);
+                throw FailureMapping.Interrupted(interrupt, null);
             }
 
             var index = packet.StreamIndex;
@@ -172,51 +161,9 @@ public sealed class Transcoder(TimeProvider time)
         return new EncodingPipeline(input, plan, output, meter);
     }
 
-    private static string DetectFormat(string inputPath, InputPolicy policy)
-    {
-        byte[] head;
-        using (var file = File.OpenRead(inputPath))
-        {
-            head = new byte[(int)Math.Min(file.Length, ProbeBytes)];
-            file.ReadExactly(head);
-        }
-
-        if (head.Length == 0)
-        {
-            throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, "the input is empty (0 bytes)");
-        }
-
-        var (format, score) = ContentProbe.Detect(head);
-        if (format is null || score < ContentProbe.MinimumScore)
-        {
-            throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, "the input is not in a recognised media format");
-        }
-
-        if (!policy.AllowsFormat(format))
-        {
-            throw new TranscodeException(
-                ErrorReason.INPUT_UNSUPPORTED,
-                $"the input is in format '{format}', which is not allowed (allowed: {string.Join(", ", policy.AllowedFormats)})");
-        }
-
-        return format;
-    }
-
     private static CodecInfo RequireEncoder(string name, string kind) =>
         CodecCatalog.FindEncoder(name)
         ?? throw new TranscodeException(ErrorReason.ENCODER_UNAVAILABLE, $"the {kind} encoder {name} is unavailable in this FFmpeg build");
-
-    private static void EnsureLibraries()
-    {
-        try
-        {
-            FFmpegVersionGuard.EnsureSupported();
-        }
-        catch (FFmpegVersionException e)
-        {
-            throw new TranscodeException(ErrorReason.FFMPEG_VERSION_MISMATCH, e.Message, e);
-        }
-    }
 
     private static string Wanted(TranscodeSpec spec) =>
         (spec.Video, spec.Audio) switch
@@ -225,27 +172,4 @@ public sealed class Transcoder(TimeProvider time)
             (not null, null) => "video",
             _ => "audio",
         };
-
-    private static TranscodeException Interrupted(InterruptGuard interrupt, Exception? inner) =>
-        interrupt.IsCancelled
-            ? new TranscodeException(ErrorReason.CANCELLED, "the transcode was cancelled", inner)
-            : new TranscodeException(ErrorReason.DEADLINE_EXCEEDED, "the transcode did not finish before its deadline", inner);
-
-    /// <summary>Maps an FFmpeg failure to a reason by the stage that failed: reading the input, or writing the output.</summary>
-    private static TranscodeException Classify(FFmpegException e)
-    {
-        string[] inputOperations = ["avformat_open_input", "avformat_find_stream_info", "av_read_frame", "avcodec_send_packet", "avcodec_receive_frame", "avcodec_find_decoder"];
-        string[] outputOperations = ["avio_open2", "avformat_write_header", "av_interleaved_write_frame", "av_write_trailer"];
-        if (inputOperations.Any(op => e.Operation.StartsWith(op, StringComparison.Ordinal)) || e.Operation.EndsWith("decoder)", StringComparison.Ordinal))
-        {
-            return new TranscodeException(ErrorReason.INPUT_CORRUPT, $"the input could not be read: {e.Message}", e);
-        }
-
-        if (outputOperations.Any(op => e.Operation.StartsWith(op, StringComparison.Ordinal)))
-        {
-            return new TranscodeException(ErrorReason.OUTPUT_FAILED, $"the output could not be written: {e.Message}", e);
-        }
-
-        return new TranscodeException(ErrorReason.INTERNAL, e.Message, e);
-    }
 }
