@@ -1,5 +1,5 @@
 using Sandbox.Worker.Engine;
-using Sandbox.Worker.Tests.Interop;
+using Sandbox.Worker.Tests.Media;
 
 namespace Sandbox.Worker.Tests.Engine;
 

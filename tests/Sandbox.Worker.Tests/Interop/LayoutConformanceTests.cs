@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text;
 using Sandbox.Worker.Interop;
+using Sandbox.Worker.Tests.Media;
 
 namespace Sandbox.Worker.Tests.Interop;
 
@@ -50,7 +51,7 @@ public sealed class LayoutConformanceTests
         var program = directory.File("layout");
         await NativeCompiler.CompileAsync(Program(expected), program);
 
-        var (exitCode, output, error) = await NativeCompiler.RunAsync(program, []);
+        var (exitCode, output, error) = await ChildProcess.RunAsync(program, [], TimeSpan.FromSeconds(30));
 
         Assert.True(exitCode == 0, error);
         var actual = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -1,4 +1,5 @@
 using Sandbox.Worker.Interop;
+using Sandbox.Worker.Tests.Media;
 
 namespace Sandbox.Worker.Tests.Interop;
 
@@ -41,10 +42,11 @@ public sealed class VersionGuardTests
             directory.File("libavformat.so.59"),
             "-shared", "-fPIC", "-Wl,-soname,libavformat.so.59");
 
-        var (exitCode, _, error) = await NativeCompiler.RunAsync(
+        var (exitCode, _, error) = await ChildProcess.RunAsync(
             "dotnet",
             [Path.Combine(AppContext.BaseDirectory, "sandbox-worker.dll"), "capabilities"],
-            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = directory.Path });
+            WorkerProcess.Timeout,
+            environment: new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = directory.Path });
 
         Assert.Equal(1, exitCode);
         Assert.Contains("FFMPEG_VERSION_MISMATCH", error);

@@ -65,7 +65,7 @@ internal static class VideoPlanner
         }
     }
 
-    /// <summary>Arguments of the <c>scale</c> filter, or null when the size stays. 0 → -2 keeps the aspect ratio with an even size.</summary>
+    /// <summary>Arguments of the <c>scale</c> filter, or null when the size stays. -2 keeps the aspect ratio with an even size.</summary>
     private static string? ScaleArguments(VideoSettings video, Decoder decoder)
     {
         if (video.Width is null && video.Height is null)
@@ -73,8 +73,9 @@ internal static class VideoPlanner
             return null;
         }
 
-        var width = video.Width switch { null => decoder.Width, 0 => -2, var w => w.Value };
-        var height = video.Height switch { null => decoder.Height, 0 => -2, var h => h.Value };
+        // A side left out (or 0) follows the other one at the input's aspect ratio.
+        var width = video.Width is null or 0 ? -2 : video.Width.Value;
+        var height = video.Height is null or 0 ? -2 : video.Height.Value;
         return width == decoder.Width && height == decoder.Height ? null : $"w={width}:h={height}:flags=bicubic";
     }
 

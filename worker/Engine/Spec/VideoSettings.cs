@@ -12,10 +12,10 @@ public sealed record VideoSettings
 
     public int? Crf { get; init; }
 
-    /// <summary>Output width; 0 derives it from the height keeping the aspect ratio; null keeps the input's.</summary>
+    /// <summary>Output width; 0 or null derives it from the height at the input's aspect ratio (both null: the input's size).</summary>
     public int? Width { get; init; }
 
-    /// <summary>Output height; 0 derives it from the width keeping the aspect ratio; null keeps the input's.</summary>
+    /// <summary>Output height; 0 or null derives it from the width at the input's aspect ratio (both null: the input's size).</summary>
     public int? Height { get; init; }
 
     public Rational? FrameRate { get; init; }

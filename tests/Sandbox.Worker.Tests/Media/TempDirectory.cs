@@ -1,0 +1,31 @@
+namespace Sandbox.Worker.Tests.Media;
+
+/// <summary>A fresh directory under the system temp dir, deleted with everything in it on dispose.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("sandbox-tests-").FullName;
+    }
+
+    public string Path { get; }
+
+    /// <summary>A path inside this directory (the file need not exist).</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A new, empty subdirectory.</summary>
+    public string Subdirectory(string name) => Directory.CreateDirectory(File(name)).FullName;
+
+    /// <summary>The names of everything in the directory, hidden files included (the worker's temp files are dot files).</summary>
+    public IReadOnlyList<string> EntryNames(string? subdirectory = null) =>
+        [.. Directory.EnumerateFileSystemEntries(subdirectory ?? Path).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal)];
+
+    public void Dispose()
+    {
+        // Directory.Delete removes symlinks themselves, never what they point to.
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}
