@@ -36,6 +36,8 @@ internal static class WorkerCommandLine
         {
             case "transcode":
                 return await TranscodeAsync(rest);
+            case "serve":
+                return await Rpc.ServeCommand.RunAsync(rest);
             case "decode":
                 return Decode(rest);
             case "capabilities":

@@ -1,0 +1,78 @@
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sandbox.Worker.Cli;
+using Sandbox.Worker.Engine;
+using Sandbox.Worker.Interop;
+
+namespace Sandbox.Worker.Rpc;
+
+/// <summary>
+/// <c>serve --socket PATH [--parent-pid PID]</c>: the worker as the supervisor runs it. It listens
+/// for gRPC on a Unix socket, prints <c>READY</c> on stdout once it accepts calls (the supervisor
+/// waits for that line instead of polling), and exits after its one transcode, on SIGTERM, or when
+/// its parent dies.
+/// </summary>
+internal static class ServeCommand
+{
+    public const string ReadyLine = "READY";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var socket = Option(args, "--socket");
+        if (socket is null)
+        {
+            await Console.Error.WriteLineAsync("serve: --socket PATH is required");
+            return WorkerCommandLine.Usage;
+        }
+
+        if (Option(args, "--parent-pid") is { } parent && (!int.TryParse(parent, out var parentPid) || !ParentWatch.TryBind(parentPid)))
+        {
+            await Console.Error.WriteLineAsync($"serve: parent process {parent} is gone; exiting");
+            return WorkerCommandLine.Failed;
+        }
+
+        LibraryCheck.EnsureSupported();
+
+        // A socket file left by a killed predecessor would make bind() fail.
+        File.Delete(socket);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Sandbox", LogLevel.Information);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket, o => o.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new Transcoder());
+        builder.Services.AddSingleton<WorkerService>();
+        await using var app = builder.Build();
+        app.MapGrpcService<WorkerService>();
+
+        var service = app.Services.GetRequiredService<WorkerService>();
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+        await app.StartAsync();
+        File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await Console.Out.WriteLineAsync(ReadyLine);
+        await Console.Out.FlushAsync();
+        await app.WaitForShutdownAsync();
+        return WorkerCommandLine.Success;
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            service.Stop();
+        }
+    }
+
+    private static string? Option(IReadOnlyList<string> args, string name)
+    {
+        var index = args.ToList().IndexOf(name);
+        return index >= 0 && index + 1 < args.Count ? args[index + 1] : null;
+    }
+}

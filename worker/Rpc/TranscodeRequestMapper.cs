@@ -1,0 +1,105 @@
+using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Worker.Engine;
+using Sandbox.Worker.Interop;
+using AudioCodec = Sandbox.Worker.Engine.AudioCodec;
+using AudioCodecProto = Sandbox.Api.V1.AudioCodec;
+using AudioSettings = Sandbox.Worker.Engine.AudioSettings;
+using InputPolicy = Sandbox.Worker.Engine.InputPolicy;
+using Rational = Sandbox.Worker.Interop.Rational;
+using VideoCodec = Sandbox.Worker.Engine.VideoCodec;
+using VideoCodecProto = Sandbox.Api.V1.VideoCodec;
+using VideoSettings = Sandbox.Worker.Engine.VideoSettings;
+
+namespace Sandbox.Worker.Rpc;
+
+/// <summary>Turns the wire request into the engine's spec and policy (and engine failures back into wire ones).</summary>
+internal static class TranscodeRequestMapper
+{
+    public static (TranscodeSpec Spec, InputPolicy Policy) ToEngine(TranscodeRequest request)
+    {
+        var container = request.Container switch
+        {
+            Container.Mp4 => OutputContainer.Mp4,
+            Container.Webm => OutputContainer.WebM,
+            Container.Mkv => OutputContainer.Matroska,
+            Container.Mpegts => OutputContainer.MpegTs,
+            _ => ContainerRules.FromExtension(request.OutputPath)
+                ?? throw TranscodeException.Invalid("output.container", "is unset and the output path's extension names no container"),
+        };
+        var spec = new TranscodeSpec
+        {
+            InputPath = request.InputPath,
+            OutputPath = request.OutputPath,
+            Container = container,
+            Video = request.Video is { Drop: true } ? null : Video(request.Video ?? new(), container),
+            Audio = request.Audio is { Drop: true } ? null : Audio(request.Audio ?? new(), container),
+            Deadline = request.Deadline?.ToTimeSpan(),
+        };
+        var wire = request.Policy ?? new Api.Worker.V1.InputPolicy();
+        var policy = InputPolicy.Default with
+        {
+            InputRoots = [.. wire.InputRoots],
+            OutputRoots = [.. wire.OutputRoots],
+            AllowedFormats = wire.AllowedFormats.Count > 0 ? [.. wire.AllowedFormats] : InputPolicy.DefaultFormats,
+            Limits = new DecoderLimits(
+                wire.MaxPixels > 0 ? wire.MaxPixels : DecoderLimits.Default.MaxPixels,
+                wire.MaxSamples > 0 ? wire.MaxSamples : DecoderLimits.Default.MaxSamples),
+        };
+        return (spec, policy);
+    }
+
+    public static Api.V1.Progress ToWire(TranscodeProgress progress) => new()
+    {
+        Frames = progress.Frames,
+        OutputTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(progress.OutputTime),
+        Percent = progress.Percent ?? 0,
+        Fps = progress.FramesPerSecond,
+        Speed = progress.Speed,
+    };
+
+    public static Failed ToWire(TranscodeException error)
+    {
+        var failed = new Failed
+        {
+            Failure = new Failure { Reason = ErrorReasonNames.Parse(error.Reason.ToString()) ?? Api.V1.ErrorReason.Internal, Message = error.Message },
+        };
+        failed.Violations.AddRange(error.Violations.Select(v => new Api.Worker.V1.FieldViolation { Field = v.Field, Description = v.Description }));
+        return failed;
+    }
+
+    private static VideoSettings Video(Api.V1.VideoSettings video, OutputContainer container) => new()
+    {
+        Codec = video.Codec switch
+        {
+            VideoCodecProto.H264 => VideoCodec.H264,
+            VideoCodecProto.Hevc => VideoCodec.Hevc,
+            VideoCodecProto.Vp9 => VideoCodec.Vp9,
+            VideoCodecProto.Av1 => VideoCodec.Av1,
+            VideoCodecProto.Copy => VideoCodec.Copy,
+            _ => ContainerRules.DefaultVideoCodec(container),
+        },
+        BitRate = video.HasBitrate ? video.Bitrate : null,
+        Crf = video.HasCrf ? video.Crf : null,
+        Width = video.HasWidth ? video.Width : null,
+        Height = video.HasHeight ? video.Height : null,
+        FrameRate = video.Fps is { } fps ? new Rational(fps.Numerator, fps.Denominator) : null,
+        Gop = video.HasGop ? video.Gop : null,
+        Preset = string.IsNullOrEmpty(video.Preset) ? null : video.Preset,
+        Threads = video.Threads,
+    };
+
+    private static AudioSettings Audio(Api.V1.AudioSettings audio, OutputContainer container) => new()
+    {
+        Codec = audio.Codec switch
+        {
+            AudioCodecProto.Aac => AudioCodec.Aac,
+            AudioCodecProto.Opus => AudioCodec.Opus,
+            AudioCodecProto.Copy => AudioCodec.Copy,
+            _ => ContainerRules.DefaultAudioCodec(container),
+        },
+        BitRate = audio.HasBitrate ? audio.Bitrate : null,
+        Channels = audio.HasChannels ? audio.Channels : null,
+        SampleRate = audio.HasSampleRate ? audio.SampleRate : null,
+    };
+}

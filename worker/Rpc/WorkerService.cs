@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Worker.Engine;
+
+namespace Sandbox.Worker.Rpc;
+
+/// <summary>
+/// The worker's gRPC face: it runs exactly one transcode (a worker never serves a second session),
+/// streams its progress, and shuts the process down once the result has been sent. Registered as a
+/// singleton, since its state is the process's.
+/// </summary>
+internal sealed class WorkerService(Transcoder transcoder, IHostApplicationLifetime lifetime, ILogger<WorkerService> logger) : Api.Worker.V1.Worker.WorkerBase, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+    private int _started;
+
+    public override async Task Transcode(TranscodeRequest request, IServerStreamWriter<TranscodeEvent> responseStream, ServerCallContext context)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "this worker has already run its one transcode"));
+        }
+
+        // Progress arrives on the transcode thread; a channel hands it to this call's writer in order.
+        var events = Channel.CreateBounded<TranscodeEvent>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
+        var run = RunAsync(request, new SynchronousProgress(p => events.Writer.TryWrite(new TranscodeEvent { Progress = TranscodeRequestMapper.ToWire(p) })));
+        _ = run.ContinueWith(_ => events.Writer.TryComplete(), TaskScheduler.Default);
+
+        await foreach (var item in events.Reader.ReadAllAsync(context.CancellationToken))
+        {
+            await responseStream.WriteAsync(item, context.CancellationToken);
+        }
+
+        await responseStream.WriteAsync(await run, context.CancellationToken);
+        lifetime.StopApplication();
+    }
+
+    public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
+    {
+        logger.LogInformation("cancel requested by the supervisor");
+        _cancellation.Cancel();
+        return Task.FromResult(new CancelResponse());
+    }
+
+    public override Task<WorkerStats> GetStats(GetStatsRequest request, ServerCallContext context)
+    {
+        using var self = Process.GetCurrentProcess();
+        return Task.FromResult(new WorkerStats
+        {
+            ManagedBytes = GC.GetTotalMemory(forceFullCollection: false),
+            RssBytes = self.WorkingSet64,
+            Threads = self.Threads.Count,
+        });
+    }
+
+    /// <summary>
+    /// SIGTERM/SIGINT: cancels the running transcode, whose call then reports CANCELLED and stops
+    /// the host; with no transcode running, stops the host at once.
+    /// </summary>
+    public void Stop()
+    {
+        _cancellation.Cancel();
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    public void Dispose() => _cancellation.Dispose();
+
+    private async Task<TranscodeEvent> RunAsync(TranscodeRequest request, IProgress<TranscodeProgress> progress)
+    {
+        try
+        {
+            var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
+            var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token);
+            var completed = new Completed { OutputPath = result.OutputPath, Progress = TranscodeRequestMapper.ToWire(result.Progress) };
+            completed.Streams.AddRange(result.Streams);
+            return new TranscodeEvent { Completed = completed };
+        }
+        catch (TranscodeException e)
+        {
+            return new TranscodeEvent { Failed = TranscodeRequestMapper.ToWire(e) };
+        }
+        catch (OperationCanceledException e)
+        {
+            return new TranscodeEvent { Failed = TranscodeRequestMapper.ToWire(new TranscodeException(ErrorReason.CANCELLED, "the transcode was cancelled", e)) };
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            logger.LogError(e, "transcode failed unexpectedly");
+            return new TranscodeEvent { Failed = TranscodeRequestMapper.ToWire(new TranscodeException(ErrorReason.INTERNAL, $"{e.GetType().Name}: {e.Message}", e)) };
+        }
+    }
+
+    /// <summary>Reports on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool and may reorder).</summary>
+    private sealed class SynchronousProgress(Action<TranscodeProgress> report) : IProgress<TranscodeProgress>
+    {
+        public void Report(TranscodeProgress value) => report(value);
+    }
+}
