@@ -7,7 +7,7 @@ namespace Sandbox.Worker.Cli;
 /// The parsed <c>transcode</c> command line. Parsing collects every problem as a field violation
 /// (named like the spec's fields), so a bad command line fails the same way a bad spec does.
 /// </summary>
-internal sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bool Json)
+public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bool Json)
 {
     public static TranscodeCommand Parse(IReadOnlyList<string> args)
     {

@@ -10,7 +10,7 @@ internal static class Usage
           sandbox-worker transcode INPUT OUTPUT [options]
           sandbox-worker decode INPUT [--json]         decode only, discard frames (throughput)
           sandbox-worker capabilities [--json]
-          sandbox-worker serve --socket PATH [--parent-pid PID]   gRPC on a Unix socket (the supervisor's mode)
+          sandbox-worker serve --socket PATH   gRPC on a Unix socket until stdin closes (the supervisor's mode)
           sandbox-worker version
 
         transcode options:

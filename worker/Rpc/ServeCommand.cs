@@ -12,10 +12,11 @@ using Sandbox.Worker.Interop;
 namespace Sandbox.Worker.Rpc;
 
 /// <summary>
-/// <c>serve --socket PATH [--parent-pid PID]</c>: the worker as the supervisor runs it. It listens
-/// for gRPC on a Unix socket, prints <c>READY</c> on stdout once it accepts calls (the supervisor
-/// waits for that line instead of polling), and exits after its one transcode, on SIGTERM, or when
-/// its parent dies.
+/// <c>serve --socket PATH</c>: the worker as the supervisor runs it. It listens for gRPC on a Unix
+/// socket, prints <c>READY</c> on stdout once it accepts calls (the supervisor waits for that line
+/// instead of polling), and exits after its one transcode, on SIGTERM/SIGINT, or when its standard
+/// input reaches end of file. The supervisor holds the other end of that pipe, so the kernel closes
+/// it when the supervisor dies, however it dies, and no worker outlives it.
 /// </summary>
 internal static class ServeCommand
 {
@@ -28,12 +29,6 @@ internal static class ServeCommand
         {
             await Console.Error.WriteLineAsync("serve: --socket PATH is required");
             return WorkerCommandLine.Usage;
-        }
-
-        if (Option(args, "--parent-pid") is { } parent && (!int.TryParse(parent, out var parentPid) || !ParentWatch.TryBind(parentPid)))
-        {
-            await Console.Error.WriteLineAsync($"serve: parent process {parent} is gone; exiting");
-            return WorkerCommandLine.Failed;
         }
 
         LibraryCheck.EnsureSupported();
@@ -57,6 +52,7 @@ internal static class ServeCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
         await app.StartAsync();
+        _ = ExitWhenStdinClosesAsync(service);
         File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await Console.Out.WriteLineAsync(ReadyLine);
         await Console.Out.FlushAsync();
@@ -68,6 +64,22 @@ internal static class ServeCommand
             context.Cancel = true;
             service.Stop();
         }
+    }
+
+    private static async Task ExitWhenStdinClosesAsync(WorkerService service)
+    {
+        await using var stdin = Console.OpenStandardInput();
+        var buffer = new byte[64];
+        while (await stdin.ReadAsync(buffer) > 0)
+        {
+        }
+
+        await Console.Error.WriteLineAsync("serve: standard input closed (the supervisor is gone); stopping");
+        service.Stop();
+
+        // A transcode stuck inside a native call may not see the cancellation: do not outlive the grace period.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Environment.Exit(WorkerCommandLine.Cancelled);
     }
 
     private static string? Option(IReadOnlyList<string> args, string name)

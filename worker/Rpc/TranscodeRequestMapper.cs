@@ -14,7 +14,7 @@ using VideoSettings = Sandbox.Worker.Engine.VideoSettings;
 namespace Sandbox.Worker.Rpc;
 
 /// <summary>Turns the wire request into the engine's spec and policy (and engine failures back into wire ones).</summary>
-internal static class TranscodeRequestMapper
+public static class TranscodeRequestMapper
 {
     public static (TranscodeSpec Spec, InputPolicy Policy) ToEngine(TranscodeRequest request)
     {
@@ -47,6 +47,60 @@ internal static class TranscodeRequestMapper
                 wire.MaxSamples > 0 ? wire.MaxSamples : DecoderLimits.Default.MaxSamples),
         };
         return (spec, policy);
+    }
+
+    /// <summary>The engine's spec as wire settings (for clients that parse the worker's command-line syntax).</summary>
+    public static TranscodeRequest FromEngine(TranscodeSpec spec)
+    {
+        var request = new TranscodeRequest
+        {
+            InputPath = spec.InputPath,
+            OutputPath = spec.OutputPath,
+            Container = spec.Container switch
+            {
+                OutputContainer.WebM => Container.Webm,
+                OutputContainer.Matroska => Container.Mkv,
+                OutputContainer.MpegTs => Container.Mpegts,
+                _ => Container.Mp4,
+            },
+            Video = new Api.V1.VideoSettings { Drop = spec.Video is null },
+            Audio = new Api.V1.AudioSettings { Drop = spec.Audio is null },
+            Deadline = spec.Deadline is { } deadline ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(deadline) : null,
+        };
+        if (spec.Video is { } video)
+        {
+            request.Video.Codec = video.Codec switch
+            {
+                VideoCodec.Hevc => VideoCodecProto.Hevc,
+                VideoCodec.Vp9 => VideoCodecProto.Vp9,
+                VideoCodec.Av1 => VideoCodecProto.Av1,
+                VideoCodec.Copy => VideoCodecProto.Copy,
+                _ => VideoCodecProto.H264,
+            };
+            if (video.BitRate is { } bitRate) request.Video.Bitrate = bitRate;
+            if (video.Crf is { } crf) request.Video.Crf = crf;
+            if (video.Width is { } width) request.Video.Width = width;
+            if (video.Height is { } height) request.Video.Height = height;
+            if (video.FrameRate is { } fps) request.Video.Fps = new Api.V1.Rational { Numerator = fps.Numerator, Denominator = fps.Denominator };
+            if (video.Gop is { } gop) request.Video.Gop = gop;
+            request.Video.Preset = video.Preset ?? "";
+            request.Video.Threads = video.Threads;
+        }
+
+        if (spec.Audio is { } audio)
+        {
+            request.Audio.Codec = audio.Codec switch
+            {
+                AudioCodec.Opus => AudioCodecProto.Opus,
+                AudioCodec.Copy => AudioCodecProto.Copy,
+                _ => AudioCodecProto.Aac,
+            };
+            if (audio.BitRate is { } bitRate) request.Audio.Bitrate = bitRate;
+            if (audio.Channels is { } channels) request.Audio.Channels = channels;
+            if (audio.SampleRate is { } sampleRate) request.Audio.SampleRate = sampleRate;
+        }
+
+        return request;
     }
 
     public static Api.V1.Progress ToWire(TranscodeProgress progress) => new()

@@ -1,0 +1,42 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Sandbox.Api.V1;
+using Status = Sandbox.Api.V1.Status;
+using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Hosting;
+using Sandbox.Supervisor.Sessions;
+using Sandbox.Supervisor.Workers;
+
+namespace Sandbox.Supervisor.Api;
+
+/// <summary>The operators' <c>sandbox.v1.Sandbox</c> service.</summary>
+internal sealed class SandboxApi(
+    SessionManager sessions, WorkerRegistry workers, HostProbe host, IOptions<SupervisorOptions> options, TimeProvider time) : global::Sandbox.Api.V1.Sandbox.SandboxBase
+{
+    public override Task<Status> GetStatus(GetStatusRequest request, ServerCallContext context)
+    {
+        var status = new Status
+        {
+            Version = typeof(SandboxApi).Assembly.GetName().Version?.ToString() ?? "",
+            StartedAt = Timestamp.FromDateTimeOffset(host.StartedAt),
+            Uptime = Duration.FromTimeSpan(time.GetUtcNow() - host.StartedAt),
+            Workers = workers.Count,
+            MaxConcurrentSessions = options.Value.MaxConcurrentSessions,
+            Queued = sessions.QueuedCount,
+            Host = host.Capabilities,
+        };
+        status.SessionsByState.Add(sessions.CountByState().ToDictionary());
+        return Task.FromResult(status);
+    }
+
+    public override Task<ListWorkersResponse> ListWorkers(ListWorkersRequest request, ServerCallContext context)
+    {
+        var response = new ListWorkersResponse();
+        response.Workers.AddRange(workers.List());
+        return Task.FromResult(response);
+    }
+
+    public override Task<global::Sandbox.Api.V1.Worker> GetWorker(GetWorkerRequest request, ServerCallContext context) =>
+        Task.FromResult(workers.Find(request.WorkerId) ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"no live worker has id '{request.WorkerId}'"));
+}

@@ -1,0 +1,150 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Storage;
+using Sandbox.Worker.Engine;
+using Sandbox.Worker.Rpc;
+using ErrorReason = Sandbox.Api.V1.ErrorReason;
+using InputPolicy = Sandbox.Api.Worker.V1.InputPolicy;
+
+namespace Sandbox.Supervisor.Api;
+
+/// <summary>
+/// Checks a submitted spec completely before it is queued — the same validation and path rules
+/// the worker applies — and turns it into the worker request, with every path resolved.
+/// </summary>
+internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads)
+{
+    private readonly SupervisorOptions _options = options.Value;
+
+    public TranscodeRequest Translate(string sessionId, SessionSpec? spec)
+    {
+        if (spec is null)
+        {
+            throw RpcErrors.InvalidSpec("spec", "is required");
+        }
+
+        var violations = new List<(string Field, string Description)>();
+        var input = spec.InputCase switch
+        {
+            SessionSpec.InputOneofCase.InputPath => spec.InputPath,
+            SessionSpec.InputOneofCase.UploadId => uploads.Find(spec.UploadId)
+                ?? throw RpcErrors.Create(ErrorReason.UploadNotFound, $"no completed upload has id '{spec.UploadId}'"),
+            _ => null,
+        };
+        if (input is null)
+        {
+            violations.Add(("input_path", "set input_path (under an input root) or upload_id"));
+        }
+
+        if (spec.InputCase == SessionSpec.InputOneofCase.InputPath && _options.InputRoots.Count == 0)
+        {
+            throw RpcErrors.Create(ErrorReason.PathNotAllowed, "this supervisor has no input roots configured: upload the input instead");
+        }
+
+        var output = spec.Output ?? new OutputTarget();
+        var container = output.Container;
+        string? outputPath = null;
+        switch (output.TargetCase)
+        {
+            case OutputTarget.TargetOneofCase.Path:
+                if (_options.OutputRoots.Count == 0)
+                {
+                    throw RpcErrors.Create(ErrorReason.PathNotAllowed, "this supervisor has no output roots configured: ask for a download instead");
+                }
+
+                outputPath = output.Path;
+                break;
+            case OutputTarget.TargetOneofCase.Download:
+                container = container == Container.Unspecified ? Container.Mp4 : container;
+                outputPath = Path.Combine(directories.Downloads, $"{sessionId}.{Extension(container)}");
+                break;
+            default:
+                violations.Add(("output", "set output.path (under an output root) or output.download"));
+                break;
+        }
+
+        if (spec.Hardware == HardwarePreference.HardwareRequired)
+        {
+            violations.Add(("hardware", "REQUIRED, but this supervisor has no hardware encoders"));
+        }
+
+        if (spec.Profile is { Length: > 0 } profile && profile != "default")
+        {
+            violations.Add(("profile", $"unknown sandbox profile '{profile}' (available: default)"));
+        }
+
+        if (spec.Deadline is { } deadline && deadline.ToTimeSpan() <= TimeSpan.Zero)
+        {
+            violations.Add(("deadline", "must be positive"));
+        }
+
+        if (violations.Count > 0)
+        {
+            throw RpcErrors.Create(ErrorReason.InvalidSpec, "invalid spec: " + string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}")), violations);
+        }
+
+        var request = new TranscodeRequest
+        {
+            InputPath = input!,
+            OutputPath = outputPath!,
+            Container = container,
+            Video = spec.Video,
+            Audio = spec.Audio,
+            Deadline = spec.Deadline,
+            Policy = Policy(),
+        };
+        Check(request);
+        return request;
+    }
+
+    /// <summary>What the worker may touch: the configured roots plus the supervisor's upload and download areas.</summary>
+    private InputPolicy Policy()
+    {
+        var policy = new InputPolicy();
+        policy.InputRoots.AddRange([.. _options.InputRoots, directories.Uploads]);
+        policy.OutputRoots.AddRange([.. _options.OutputRoots, directories.Downloads]);
+        return policy;
+    }
+
+    /// <summary>The worker's own validation and path rules, run here so a bad spec fails at Submit.</summary>
+    private static void Check(TranscodeRequest request)
+    {
+        try
+        {
+            var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
+            var violations = SpecValidator.Validate(spec);
+            if (violations.Count > 0)
+            {
+                throw new TranscodeException(violations);
+            }
+
+            PathGuard.ResolveInput(spec.InputPath, policy);
+            PathGuard.ResolveOutput(spec.OutputPath, policy);
+        }
+        catch (TranscodeException e)
+        {
+            var reason = ErrorReasonNames.Parse(e.Reason.ToString()) ?? ErrorReason.Internal;
+            throw RpcErrors.Create(reason, e.Message, e.Violations.Select(v => (WireField(v.Field), v.Description)));
+        }
+    }
+
+    /// <summary>The engine names the input and output fields after the spec's own paths.</summary>
+    private static string WireField(string field) => field switch
+    {
+        "input" => "input_path",
+        "output" => "output.path",
+        "container" => "output.container",
+        _ => field,
+    };
+
+    private static string Extension(Container container) => container switch
+    {
+        Container.Webm => "webm",
+        Container.Mkv => "mkv",
+        Container.Mpegts => "ts",
+        _ => "mp4",
+    };
+}

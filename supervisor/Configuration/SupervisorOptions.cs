@@ -1,0 +1,52 @@
+namespace Sandbox.Supervisor.Configuration;
+
+/// <summary>
+/// The supervisor's settings, bound from <c>appsettings.json</c>, <c>SANDBOX_</c> environment
+/// variables and the command line (section <c>Sandbox</c>), and validated at start.
+/// </summary>
+public sealed class SupervisorOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>Unix socket the API listens on; its directory is made 0750 and the socket 0660.</summary>
+    public string Socket { get; set; } = "/run/sandbox/sandbox.sock";
+
+    /// <summary>Group allowed to connect to the socket besides the owner; empty = owner only.</summary>
+    public string SocketGroup { get; set; } = "";
+
+    /// <summary>Also listen on 127.0.0.1 at this port (0 = no TCP listener).</summary>
+    public int TcpPort { get; set; }
+
+    /// <summary>Where uploads, downloads and per-worker socket directories live.</summary>
+    public string StateDirectory { get; set; } = "/var/lib/sandbox";
+
+    /// <summary>Input paths of sessions must be under one of these.</summary>
+    public List<string> InputRoots { get; set; } = [];
+
+    /// <summary>Output paths of sessions must be under one of these.</summary>
+    public List<string> OutputRoots { get; set; } = [];
+
+    /// <summary>Sessions running at once; each runs in its own worker process.</summary>
+    public int MaxConcurrentSessions { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Sessions waiting for a slot; Submit answers CAPACITY_EXHAUSTED beyond this.</summary>
+    public int MaxQueuedSessions { get; set; } = 256;
+
+    /// <summary>The worker to start: a <c>.dll</c> (run with dotnet) or an executable. Empty = the one built next to the supervisor.</summary>
+    public string WorkerPath { get; set; } = "";
+
+    /// <summary>How long a worker may take to print READY.</summary>
+    public TimeSpan WorkerStartTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Between asking a worker to stop (SIGTERM via gRPC cancel) and killing it.</summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest upload accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 4L << 30;
+
+    /// <summary>Encoders the health check requires; missing ones make the service NOT_SERVING.</summary>
+    public List<string> RequiredEncoders { get; set; } = ["libx264", "aac"];
+
+    /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
+    public int RetainedSessions { get; set; } = 10_000;
+}

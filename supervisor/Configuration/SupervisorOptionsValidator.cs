@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+
+namespace Sandbox.Supervisor.Configuration;
+
+/// <summary>Checks the settings at start and names every bad one, so a misconfigured supervisor never starts.</summary>
+public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SupervisorOptions options)
+    {
+        var failures = new List<string>();
+        void Check(bool ok, string message)
+        {
+            if (!ok)
+            {
+                failures.Add(message);
+            }
+        }
+
+        Check(Path.IsPathFullyQualified(options.Socket), $"Sandbox:Socket must be an absolute path (got '{options.Socket}')");
+        Check(options.TcpPort is >= 0 and <= 65535, $"Sandbox:TcpPort must be 0 (off) or a port number (got {options.TcpPort})");
+        Check(Path.IsPathFullyQualified(options.StateDirectory), $"Sandbox:StateDirectory must be an absolute path (got '{options.StateDirectory}')");
+        Check(options.MaxConcurrentSessions is >= 1 and <= 1024, $"Sandbox:MaxConcurrentSessions must be 1–1024 (got {options.MaxConcurrentSessions})");
+        Check(options.MaxQueuedSessions is >= 0 and <= 100_000, $"Sandbox:MaxQueuedSessions must be 0–100000 (got {options.MaxQueuedSessions})");
+        Check(options.WorkerStartTimeout > TimeSpan.Zero, "Sandbox:WorkerStartTimeout must be positive");
+        Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
+        Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
+        Check(options.RetainedSessions >= 1, "Sandbox:RetainedSessions must be at least 1");
+        foreach (var root in options.InputRoots.Concat(options.OutputRoots))
+        {
+            Check(Directory.Exists(root), $"root directory '{root}' (Sandbox:InputRoots/OutputRoots) does not exist");
+        }
+
+        Check(options.WorkerPath.Length == 0 || File.Exists(options.WorkerPath), $"Sandbox:WorkerPath '{options.WorkerPath}' does not exist");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using CliWrap;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Sandbox.Supervisor.Api;
+using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Sessions;
+using Sandbox.Supervisor.Storage;
+using Sandbox.Supervisor.Workers;
+
+namespace Sandbox.Supervisor.Hosting;
+
+/// <summary>
+/// Builds the supervisor: an ASP.NET Core gRPC host on a Unix socket (and optionally TCP
+/// loopback), with server reflection and grpc.health.v1 always on.
+/// </summary>
+public static class SupervisorHost
+{
+    /// <summary>
+    /// Builds the host. Settings come from appsettings.json, environment variables
+    /// (<c>Sandbox__Socket=…</c>) and <paramref name="overrides"/> (the command line), in that order.
+    /// </summary>
+    public static WebApplication Build(IEnumerable<KeyValuePair<string, string?>> overrides, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        logging?.Invoke(builder.Logging);
+
+        var services = builder.Services;
+        services.AddOptions<SupervisorOptions>().Bind(builder.Configuration.GetSection(SupervisorOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<StateDirectories>();
+        services.AddSingleton<UploadStore>();
+        services.AddSingleton<WorkerCommand>();
+        services.AddSingleton<WorkerLauncher>();
+        services.AddSingleton<WorkerRegistry>();
+        services.AddSingleton<SessionSpecTranslator>();
+        services.AddSingleton<SessionRunner>();
+        services.AddSingleton<HostProbe>();
+        services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
+        services.AddSingleton<SessionManager>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionManager>());
+        services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("worker");
+
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            var options = context.Configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>() ?? new SupervisorOptions();
+            kestrel.ListenUnixSocket(options.Socket, o => o.Protocols = HttpProtocols.Http2);
+            if (options.TcpPort > 0)
+            {
+                kestrel.Listen(IPAddress.Loopback, options.TcpPort, o => o.Protocols = HttpProtocols.Http2);
+            }
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<SessionsApi>();
+        app.MapGrpcService<SandboxApi>();
+        app.MapGrpcReflectionService();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+
+    /// <summary>
+    /// Prepares the filesystem (state directories, socket directory 0750, stale socket removed),
+    /// starts the host, then restricts the socket to its owner and configured group.
+    /// </summary>
+    public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
+        app.Services.GetRequiredService<StateDirectories>().Prepare();
+        var socketDirectory = Path.GetDirectoryName(options.Socket)!;
+        Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        File.Delete(options.Socket);
+        await app.StartAsync(cancellationToken);
+
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        if (options.SocketGroup.Length > 0)
+        {
+            await CliWrap.Cli.Wrap("chgrp").WithArguments([options.SocketGroup, socketDirectory, options.Socket]).ExecuteAsync(cancellationToken);
+            mode |= UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        }
+
+        File.SetUnixFileMode(options.Socket, mode);
+    }
+}

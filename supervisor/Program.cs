@@ -1,0 +1,3 @@
+using Sandbox.Supervisor.Cli;
+
+return await SandboxCommandLine.RunAsync(args);

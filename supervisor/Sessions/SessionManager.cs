@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using Sandbox.Api.V1;
+using Sandbox.Supervisor.Api;
+using Sandbox.Supervisor.Configuration;
+
+namespace Sandbox.Supervisor.Sessions;
+
+/// <summary>
+/// Owns every session: admits them into a bounded queue, runs at most
+/// <see cref="SupervisorOptions.MaxConcurrentSessions"/> at once (each in its own worker), and
+/// answers queries. Sessions only move forward through QUEUED → STARTING → RUNNING → one terminal state.
+/// </summary>
+internal sealed class SessionManager : BackgroundService
+{
+    private readonly ConcurrentDictionary<string, SessionRecord> _sessions = new();
+    private readonly Channel<SessionRecord> _queue;
+    private readonly SupervisorOptions _options;
+    private readonly SessionSpecTranslator _translator;
+    private readonly SessionRunner _runner;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SessionManager> _logger;
+    private int _queued;
+
+    public SessionManager(IOptions<SupervisorOptions> options, SessionSpecTranslator translator, SessionRunner runner, TimeProvider time, ILogger<SessionManager> logger)
+    {
+        _options = options.Value;
+        _translator = translator;
+        _runner = runner;
+        _time = time;
+        _logger = logger;
+        _queue = Channel.CreateUnbounded<SessionRecord>(new UnboundedChannelOptions { SingleWriter = false });
+    }
+
+    public int QueuedCount => Volatile.Read(ref _queued);
+
+    public Session Submit(SessionSpec spec)
+    {
+        var id = $"s-{Guid.NewGuid():N}"[..18];
+        var request = _translator.Translate(id, spec);
+        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedSessions + _options.MaxConcurrentSessions)
+        {
+            Interlocked.Decrement(ref _queued);
+            throw RpcErrors.Create(
+                ErrorReason.CapacityExhausted,
+                $"{_options.MaxQueuedSessions} sessions are already waiting; retry when some have finished");
+        }
+
+        var record = new SessionRecord(id, spec, request, _time);
+        record.RecordQueued();
+        _sessions[id] = record;
+        _queue.Writer.TryWrite(record);
+        Forget();
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation("session {Session} queued: {Input} → {Output}", id, request.InputPath, request.OutputPath);
+        }
+        return record.Snapshot();
+    }
+
+    public SessionRecord Find(string id) =>
+        _sessions.TryGetValue(id, out var record)
+            ? record
+            : throw RpcErrors.Create(ErrorReason.SessionNotFound, $"no session has id '{id}'");
+
+    public IEnumerable<SessionRecord> All => _sessions.Values.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id, StringComparer.Ordinal);
+
+    public Session Cancel(string id)
+    {
+        var record = Find(id);
+        if (record.IsFinished)
+        {
+            throw RpcErrors.Create(ErrorReason.SessionFinished, $"session '{id}' has already ended ({record.State})");
+        }
+
+        // A queued session ends here; a running one ends when its runner has stopped the worker.
+        if (record.State == SessionState.Queued)
+        {
+            record.TryTransition(SessionState.Cancelled, new Failure { Reason = ErrorReason.Cancelled, Message = "cancelled before it started" });
+        }
+
+        record.Cancellation.Cancel();
+        return record.Snapshot();
+    }
+
+    public IReadOnlyDictionary<string, int> CountByState() =>
+        _sessions.Values.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString().ToUpperInvariant(), g => g.Count());
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentSessions).Select(_ => RunSlotAsync(stoppingToken)));
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var record in _sessions.Values.Where(s => !s.IsFinished))
+        {
+            record.Cancellation.Cancel();
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>One execution slot: takes the next queued session and runs it to its end.</summary>
+    private async Task RunSlotAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var record in _queue.Reader.ReadAllAsync(stoppingToken))
+            {
+                Interlocked.Decrement(ref _queued);
+                if (!record.IsFinished)
+                {
+                    await _runner.RunAsync(record, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    /// <summary>Drops the oldest finished sessions beyond the retention limit.</summary>
+    private void Forget()
+    {
+        var excess = _sessions.Count - _options.RetainedSessions;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var old in _sessions.Values.Where(s => s.IsFinished).OrderBy(s => s.CreatedAt).Take(excess).ToList())
+        {
+            _sessions.TryRemove(old.Id, out _);
+        }
+    }
+}

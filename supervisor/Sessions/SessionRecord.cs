@@ -1,0 +1,155 @@
+using Google.Protobuf.WellKnownTypes;
+using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
+
+namespace Sandbox.Supervisor.Sessions;
+
+/// <summary>
+/// One session: its state machine and its append-only event log. Every change is an event with the
+/// next sequence number, so <c>Watch</c> can replay from any point and then follow live changes.
+/// </summary>
+internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeRequest request, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly List<SessionEvent> _events = [];
+    private readonly Session _session = new()
+    {
+        Id = id,
+        Spec = spec,
+        State = SessionState.Queued,
+        CreatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+        UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+    };
+
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public string Id => id;
+
+    public SessionSpec Spec => spec;
+
+    /// <summary>The worker request this session runs, with paths resolved and checked at Submit.</summary>
+    public TranscodeRequest Request => request;
+
+    public DateTimeOffset CreatedAt => _session.CreatedAt.ToDateTimeOffset();
+
+    /// <summary>Signalled by Cancel; the runner stops the worker when it fires.</summary>
+    public CancellationTokenSource Cancellation { get; } = new();
+
+    public SessionState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.State;
+            }
+        }
+    }
+
+    public bool IsFinished => IsTerminal(State);
+
+    public static bool IsTerminal(SessionState state) => state is SessionState.Completed or SessionState.Failed or SessionState.Cancelled;
+
+    public Session Snapshot()
+    {
+        lock (_gate)
+        {
+            return _session.Clone();
+        }
+    }
+
+    /// <summary>Moves to <paramref name="state"/>; false when the session has already ended (terminal states are final).</summary>
+    public bool TryTransition(SessionState state, Failure? failure = null, string detail = "")
+    {
+        lock (_gate)
+        {
+            if (IsTerminal(_session.State) || _session.State == state)
+            {
+                return false;
+            }
+
+            _session.State = state;
+            if (failure is not null)
+            {
+                _session.Failure = failure;
+            }
+
+            if (state is not (SessionState.Starting or SessionState.Running))
+            {
+                _session.WorkerPid = 0;
+            }
+
+            Append(new SessionEvent { StateChanged = new StateChanged { State = state, Failure = failure, Detail = detail } });
+            return true;
+        }
+    }
+
+    public void RecordQueued() => Update(() => Append(new SessionEvent { StateChanged = new StateChanged { State = SessionState.Queued } }));
+
+    public void ReportProgress(global::Sandbox.Api.V1.Progress progress) => Update(() =>
+    {
+        _session.Progress = progress;
+        Append(new SessionEvent { Progress = progress });
+    });
+
+    public void AttachWorker(int pid) => Update(() =>
+    {
+        _session.WorkerPid = pid;
+        _session.Attempts++;
+    });
+
+    public void RecordOutput(string? outputPath, bool downloadReady, IEnumerable<string> streams) => Update(() =>
+    {
+        _session.OutputPath = outputPath ?? "";
+        _session.DownloadReady = downloadReady;
+        _session.OutputStreams.Clear();
+        _session.OutputStreams.AddRange(streams);
+    });
+
+    /// <summary>
+    /// Events from <paramref name="fromSequence"/> on, whether the log is closed (the session ended),
+    /// and a task that completes at the next change.
+    /// </summary>
+    public (IReadOnlyList<SessionEvent> Events, bool Finished, Task Changed) ReadFrom(long fromSequence)
+    {
+        lock (_gate)
+        {
+            var skip = (int)Math.Clamp(fromSequence - 1, 0, _events.Count);
+            return (_events.Skip(skip).ToList(), IsTerminal(_session.State), _changed.Task);
+        }
+    }
+
+    public long LastSequence
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    private void Update(Action change)
+    {
+        lock (_gate)
+        {
+            change();
+            _session.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        }
+    }
+
+    /// <summary>Appends under the lock and wakes every watcher.</summary>
+    private void Append(SessionEvent sessionEvent)
+    {
+        sessionEvent.SessionId = id;
+        sessionEvent.Sequence = _events.Count + 1;
+        sessionEvent.Time = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        _events.Add(sessionEvent);
+        _session.LastSequence = sessionEvent.Sequence;
+        _session.UpdatedAt = sessionEvent.Time;
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+}

@@ -1,0 +1,177 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Workers;
+using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
+
+namespace Sandbox.Supervisor.Sessions;
+
+/// <summary>
+/// Runs one session in a fresh worker: start it, stream its progress into the session's events,
+/// and carry the session to exactly one terminal state — whatever happens to the worker.
+/// </summary>
+internal sealed class SessionRunner(
+    WorkerLauncher launcher, WorkerRegistry registry, IOptions<SupervisorOptions> options, TimeProvider time, ILogger<SessionRunner> logger)
+{
+    private readonly SupervisorOptions _options = options.Value;
+
+    public async Task RunAsync(SessionRecord record, CancellationToken stoppingToken)
+    {
+        // Cancel, the session's deadline and supervisor shutdown all stop the worker the same way.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(record.Cancellation.Token, stoppingToken);
+        var remaining = RemainingTime(record);
+        if (remaining is { } r)
+        {
+            stop.CancelAfter(r > TimeSpan.Zero ? r : TimeSpan.Zero);
+        }
+
+        if (!record.TryTransition(SessionState.Starting))
+        {
+            return;
+        }
+
+        WorkerHandle worker;
+        try
+        {
+            worker = await launcher.StartAsync(record.Id, stop.Token);
+        }
+        catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            Finish(record, new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the worker could not be started: {e.Message}" }, stop.Token);
+            return;
+        }
+
+        await using (worker)
+        {
+            record.AttachWorker(worker.Pid);
+            registry.Set(worker, WorkerState.WorkerBusy);
+            try
+            {
+                record.TryTransition(SessionState.Running, detail: $"worker {worker.Id} (pid {worker.Pid})");
+                var outcome = await DriveAsync(record, worker, stop.Token);
+                Finish(record, outcome, stop.Token);
+            }
+            finally
+            {
+                registry.Set(worker, WorkerState.WorkerStopping);
+                await worker.StopAsync(_options.StopGracePeriod);
+                registry.Remove(worker);
+            }
+        }
+    }
+
+    /// <summary>Streams the worker's events; returns the failure, or null when the transcode completed.</summary>
+    private async Task<Failure?> DriveAsync(SessionRecord record, WorkerHandle worker, CancellationToken stop)
+    {
+        var request = record.Request.Clone();
+        if (RemainingTime(record) is { } remaining)
+        {
+            request.Deadline = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(remaining);
+        }
+
+        using var call = worker.Client.Transcode(request, cancellationToken: CancellationToken.None);
+        using var stopping = stop.Register(() => _ = AskToStopAsync(worker));
+        try
+        {
+            // The stream is read to its end even after a stop request: the worker reports CANCELLED itself.
+            await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
+            {
+                switch (item.EventCase)
+                {
+                    case TranscodeEvent.EventOneofCase.Progress:
+                        record.ReportProgress(item.Progress);
+                        break;
+                    case TranscodeEvent.EventOneofCase.Completed:
+                        record.ReportProgress(item.Completed.Progress);
+                        var download = record.Spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download;
+                        record.RecordOutput(download ? null : item.Completed.OutputPath, download, item.Completed.Streams);
+                        return null;
+                    case TranscodeEvent.EventOneofCase.Failed:
+                        return item.Failed.Failure;
+                }
+            }
+
+            return await WorkerDeath(worker, "the worker closed its stream without a result");
+        }
+        catch (RpcException e)
+        {
+            return await WorkerDeath(worker, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})");
+        }
+    }
+
+    /// <summary>Asks the worker to cancel over gRPC; if it does not exit within the grace period it is killed.</summary>
+    private async Task AskToStopAsync(WorkerHandle worker)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.StopGracePeriod);
+            await worker.Client.CancelAsync(new CancelRequest(), cancellationToken: timeout.Token);
+        }
+        catch (RpcException e)
+        {
+            logger.LogWarning("worker {Worker} did not take the cancel request ({Status}); it will be killed", worker.Id, e.StatusCode);
+        }
+
+        await worker.StopAsync(_options.StopGracePeriod);
+    }
+
+    private async Task<Failure> WorkerDeath(WorkerHandle worker, string what)
+    {
+        await worker.StopAsync(_options.StopGracePeriod);
+        var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
+        logger.LogWarning("worker {Worker} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, what, exit, worker.StandardErrorTail);
+        return new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" };
+    }
+
+    /// <summary>Ends the session; a stop request turns the outcome into CANCELLED or DEADLINE_EXCEEDED.</summary>
+    private void Finish(SessionRecord record, Failure? failure, CancellationToken stop)
+    {
+        if (failure is null)
+        {
+            record.TryTransition(SessionState.Completed);
+            return;
+        }
+
+        if (stop.IsCancellationRequested || failure.Reason == ErrorReason.Cancelled)
+        {
+            var pastDeadline = RemainingTime(record) is { } left && left <= TimeSpan.Zero && !record.Cancellation.IsCancellationRequested;
+            if (pastDeadline || failure.Reason == ErrorReason.DeadlineExceeded)
+            {
+                record.TryTransition(SessionState.Failed, new Failure { Reason = ErrorReason.DeadlineExceeded, Message = "the session did not finish before its deadline" });
+            }
+            else
+            {
+                record.TryTransition(SessionState.Cancelled, new Failure { Reason = ErrorReason.Cancelled, Message = "the session was cancelled" });
+            }
+
+            return;
+        }
+
+        record.TryTransition(SessionState.Failed, failure);
+    }
+
+    private TimeSpan? RemainingTime(SessionRecord record) =>
+        record.Spec.Deadline is { } deadline ? deadline.ToTimeSpan() - (time.GetUtcNow() - record.CreatedAt) : null;
+
+    /// <summary>.NET reports a signal death as 128 + the signal number.</summary>
+    private static string ExitDescription(int code) => code switch
+    {
+        > 128 and < 160 => $"died of signal {code - 128}{SignalName(code - 128)}",
+        _ => $"exited with code {code}",
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        4 => " (SIGILL)",
+        6 => " (SIGABRT)",
+        7 => " (SIGBUS)",
+        8 => " (SIGFPE)",
+        9 => " (SIGKILL)",
+        11 => " (SIGSEGV)",
+        15 => " (SIGTERM)",
+        31 => " (SIGSYS)",
+        _ => "",
+    };
+}

@@ -1,0 +1,102 @@
+using CliWrap;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Net.Client;
+using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
+
+namespace Sandbox.Supervisor.Workers;
+
+/// <summary>
+/// A running worker process: its pid, its Unix socket and a gRPC client on it. Disposing it makes
+/// sure the process is gone (killed if it has not exited) and removes its socket directory.
+/// </summary>
+internal sealed class WorkerHandle : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _kill;
+    private readonly GrpcChannel _channel;
+    private readonly WorkerOutputTail _stderr;
+
+    public WorkerHandle(
+        string id, string sessionId, int pid, string directory, string socket, CommandTask<CommandResult> exit, CancellationTokenSource kill, WorkerOutputTail stderr, DateTimeOffset startedAt)
+    {
+        Id = id;
+        SessionId = sessionId;
+        Pid = pid;
+        Directory = directory;
+        Socket = socket;
+        Exit = exit;
+        _kill = kill;
+        _stderr = stderr;
+        StartedAt = startedAt;
+        _channel = UnixSocketChannel.Create(socket);
+        Client = new WorkerClient(_channel);
+    }
+
+    public string Id { get; }
+
+    public string SessionId { get; }
+
+    public int Pid { get; }
+
+    public string Directory { get; }
+
+    public string Socket { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public WorkerClient Client { get; }
+
+    /// <summary>Completes when the process exits (faults when it was killed by us).</summary>
+    public CommandTask<CommandResult> Exit { get; }
+
+    public bool HasExited => Exit.Task.IsCompleted;
+
+    /// <summary>The last lines the worker wrote to stderr, for diagnosing a failure.</summary>
+    public string StandardErrorTail => _stderr.Text;
+
+    public global::Sandbox.Api.V1.Worker ToApi(global::Sandbox.Api.V1.WorkerState state) => new()
+    {
+        Id = Id,
+        Pid = Pid,
+        SessionId = SessionId,
+        State = state,
+        StartedAt = Timestamp.FromDateTimeOffset(StartedAt),
+        Socket = Socket,
+    };
+
+    /// <summary>Waits up to <paramref name="grace"/> for the process to exit by itself, then kills it.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (!HasExited)
+        {
+            await Task.WhenAny(Exit.Task, Task.Delay(grace));
+        }
+
+        if (!HasExited)
+        {
+            await _kill.CancelAsync();
+        }
+
+        try
+        {
+            await Exit;
+        }
+        catch (OperationCanceledException)
+        {
+            // Killed on purpose.
+        }
+    }
+
+    /// <summary>The exit code once exited (128 + signal for a signal death), or null.</summary>
+    public int? ExitCode => Exit.Task.IsCompletedSuccessfully ? Exit.Task.Result.ExitCode : null;
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.Zero);
+        _channel.Dispose();
+        _kill.Dispose();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections.Concurrent;
+using Sandbox.Api.V1;
+
+namespace Sandbox.Supervisor.Workers;
+
+/// <summary>The live workers, for the operators' ListWorkers/GetWorker.</summary>
+internal sealed class WorkerRegistry
+{
+    private readonly ConcurrentDictionary<string, (WorkerHandle Handle, WorkerState State)> _workers = new();
+
+    public int Count => _workers.Count;
+
+    public void Set(WorkerHandle handle, WorkerState state) => _workers[handle.Id] = (handle, state);
+
+    public void Remove(WorkerHandle handle) => _workers.TryRemove(handle.Id, out _);
+
+    public IReadOnlyList<global::Sandbox.Api.V1.Worker> List() =>
+        [.. _workers.Values.OrderBy(w => w.Handle.StartedAt).Select(w => Describe(w.Handle, w.State))];
+
+    public global::Sandbox.Api.V1.Worker? Find(string id) => _workers.TryGetValue(id, out var w) ? Describe(w.Handle, w.State) : null;
+
+    private static global::Sandbox.Api.V1.Worker Describe(WorkerHandle handle, WorkerState state)
+    {
+        var worker = handle.ToApi(state);
+        worker.Usage = ProcessUsage.Read(handle.Pid);
+        return worker;
+    }
+}
