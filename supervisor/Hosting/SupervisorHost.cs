@@ -30,6 +30,8 @@ public static class SupervisorHost
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         });
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
 
         var services = builder.Services;
