@@ -21,7 +21,8 @@ internal sealed class SessionManager : BackgroundService
     private readonly SessionRunner _runner;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionManager> _logger;
-    private int _queued;
+    private int _waiting;
+    private int _running;
 
     public SessionManager(IOptions<SupervisorOptions> options, SessionSpecTranslator translator, SessionRunner runner, TimeProvider time, ILogger<SessionManager> logger)
     {
@@ -33,15 +34,17 @@ internal sealed class SessionManager : BackgroundService
         _queue = Channel.CreateUnbounded<SessionRecord>(new UnboundedChannelOptions { SingleWriter = false });
     }
 
-    public int QueuedCount => Volatile.Read(ref _queued);
+    /// <summary>Sessions admitted but not yet picked up by an execution slot.</summary>
+    public int QueuedCount => Volatile.Read(ref _waiting);
 
     public Session Submit(SessionSpec spec)
     {
         var id = $"s-{Guid.NewGuid():N}"[..18];
         var request = _translator.Translate(id, spec);
-        if (Interlocked.Increment(ref _queued) > _options.MaxQueuedSessions + _options.MaxConcurrentSessions)
+        // Capacity is the running slots plus the queue; a session counts from admission until its slot is free again.
+        if (Interlocked.Increment(ref _waiting) + Volatile.Read(ref _running) > _options.MaxQueuedSessions + _options.MaxConcurrentSessions)
         {
-            Interlocked.Decrement(ref _queued);
+            Interlocked.Decrement(ref _waiting);
             throw RpcErrors.Create(
                 ErrorReason.CapacityExhausted,
                 $"{_options.MaxQueuedSessions} sessions are already waiting; retry when some have finished");
@@ -107,10 +110,18 @@ internal sealed class SessionManager : BackgroundService
         {
             await foreach (var record in _queue.Reader.ReadAllAsync(stoppingToken))
             {
-                Interlocked.Decrement(ref _queued);
-                if (!record.IsFinished)
+                Interlocked.Increment(ref _running);
+                Interlocked.Decrement(ref _waiting);
+                try
                 {
-                    await _runner.RunAsync(record, stoppingToken);
+                    if (!record.IsFinished)
+                    {
+                        await _runner.RunAsync(record, stoppingToken);
+                    }
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _running);
                 }
             }
         }
