@@ -94,23 +94,31 @@ internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options,
             Video = spec.Video,
             Audio = spec.Audio,
             Deadline = spec.Deadline,
-            Policy = Policy(),
+            Policy = Policy(spec),
         };
-        Check(request);
+        Check(request, spec);
         return request;
     }
 
-    /// <summary>What the worker may touch: the configured roots plus the supervisor's upload and download areas.</summary>
-    private InputPolicy Policy()
+    /// <summary>
+    /// What this session's worker may touch: the configured roots for paths the client named, or
+    /// the supervisor's own upload or download area when the session uses one — never both, so a
+    /// client path cannot reach another session's upload or download.
+    /// </summary>
+    private InputPolicy Policy(SessionSpec spec)
     {
         var policy = new InputPolicy();
-        policy.InputRoots.AddRange([.. _options.InputRoots, directories.Uploads]);
-        policy.OutputRoots.AddRange([.. _options.OutputRoots, directories.Downloads]);
+        policy.InputRoots.AddRange(spec.InputCase == SessionSpec.InputOneofCase.UploadId ? [directories.Uploads] : _options.InputRoots);
+        policy.OutputRoots.AddRange(spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download ? [directories.Downloads] : _options.OutputRoots);
         return policy;
     }
 
-    /// <summary>The worker's own validation and path rules, run here so a bad spec fails at Submit.</summary>
-    private static void Check(TranscodeRequest request)
+    /// <summary>
+    /// The worker's own validation and path rules, run here so a bad spec fails at Submit; and a
+    /// path the client named must not lead into the supervisor's state directory (other sessions'
+    /// uploads and downloads), even when a root contains it.
+    /// </summary>
+    private void Check(TranscodeRequest request, SessionSpec sessionSpec)
     {
         try
         {
@@ -121,14 +129,29 @@ internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options,
                 throw new TranscodeException(violations);
             }
 
-            PathGuard.ResolveInput(spec.InputPath, policy);
-            PathGuard.ResolveOutput(spec.OutputPath, policy);
+            var input = PathGuard.ResolveInput(spec.InputPath, policy);
+            var output = PathGuard.ResolveOutput(spec.OutputPath, policy);
+            if (sessionSpec.InputCase == SessionSpec.InputOneofCase.InputPath && IsInStateDirectory(input))
+            {
+                throw new TranscodeException(Worker.Engine.ErrorReason.PATH_NOT_ALLOWED, "input_path is inside the supervisor's state directory");
+            }
+
+            if (sessionSpec.Output.TargetCase == OutputTarget.TargetOneofCase.Path && IsInStateDirectory(output))
+            {
+                throw new TranscodeException(Worker.Engine.ErrorReason.PATH_NOT_ALLOWED, "output.path is inside the supervisor's state directory");
+            }
         }
         catch (TranscodeException e)
         {
             var reason = ErrorReasonNames.Parse(e.Reason.ToString()) ?? ErrorReason.Internal;
             throw RpcErrors.Create(reason, e.Message, e.Violations.Select(v => (WireField(v.Field), v.Description)));
         }
+    }
+
+    private bool IsInStateDirectory(string path)
+    {
+        var state = Sandbox.Worker.Interop.RealPath.Resolve(directories.Root) ?? directories.Root;
+        return path.StartsWith(Path.TrimEndingDirectorySeparator(state) + "/", StringComparison.Ordinal);
     }
 
     /// <summary>The engine names the input and output fields after the spec's own paths.</summary>

@@ -53,13 +53,16 @@ internal sealed class SessionManager : BackgroundService
         var record = new SessionRecord(id, spec, request, _time);
         record.RecordQueued();
         _sessions[id] = record;
+
+        // Taken before queueing: an idle slot may start the session at once, and Submit answers QUEUED.
+        var queued = record.Snapshot();
         _queue.Writer.TryWrite(record);
         Forget();
         if (_logger.IsEnabled(LogLevel.Information))
         {
             _logger.LogInformation("session {Session} queued: {Input} → {Output}", id, request.InputPath, request.OutputPath);
         }
-        return record.Snapshot();
+        return queued;
     }
 
     public SessionRecord Find(string id) =>

@@ -113,6 +113,11 @@ internal sealed class SessionRunner(
         {
             logger.LogWarning("worker {Worker} did not take the cancel request ({Status}); it will be killed", worker.Id, e.StatusCode);
         }
+        catch (ObjectDisposedException)
+        {
+            // The session ended (and its worker was disposed) while the request was under way.
+            return;
+        }
 
         await worker.StopAsync(_options.StopGracePeriod);
     }

@@ -1,0 +1,15 @@
+namespace Sandbox.Supervisor.Tests.Infrastructure;
+
+/// <summary>Where the supervisor executable is and what runs it.</summary>
+public static class SandboxBinaries
+{
+    /// <summary>
+    /// The project reference copies sandbox.dll with its runtimeconfig and deps files (and the worker it
+    /// starts) next to the tests, so the supervisor under test is always the one just built.
+    /// </summary>
+    public static string SupervisorAssembly => Path.Combine(AppContext.BaseDirectory, "sandbox.dll");
+
+    /// <summary><c>dotnet test</c> names the host it runs under; plain <c>dotnet</c> from PATH otherwise.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+}

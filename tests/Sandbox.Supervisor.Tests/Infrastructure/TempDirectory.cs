@@ -1,0 +1,30 @@
+namespace Sandbox.Supervisor.Tests.Infrastructure;
+
+/// <summary>
+/// A fresh directory under the system temp dir, deleted with everything in it on dispose. The
+/// <c>sandbox-tests-</c> prefix is what scripts/test's leak check looks for.
+/// </summary>
+public sealed class TempDirectory : IDisposable
+{
+    public TempDirectory()
+    {
+        Path = Directory.CreateTempSubdirectory("sandbox-tests-").FullName;
+    }
+
+    public string Path { get; }
+
+    /// <summary>A path inside this directory (the file need not exist).</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>A new, empty subdirectory.</summary>
+    public string Subdirectory(string name) => Directory.CreateDirectory(File(name)).FullName;
+
+    public void Dispose()
+    {
+        // Directory.Delete removes symlinks themselves, never what they point to.
+        if (Directory.Exists(Path))
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+    }
+}

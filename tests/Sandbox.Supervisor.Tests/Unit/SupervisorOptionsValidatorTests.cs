@@ -1,0 +1,31 @@
+using Sandbox.Supervisor.Configuration;
+
+namespace Sandbox.Supervisor.Tests.Unit;
+
+public sealed class SupervisorOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_are_valid() =>
+        Assert.True(new SupervisorOptionsValidator().Validate(null, new SupervisorOptions()).Succeeded);
+
+    [Fact]
+    public void Every_bad_setting_is_named()
+    {
+        var options = new SupervisorOptions
+        {
+            Socket = "relative.sock",
+            TcpPort = 70000,
+            MaxConcurrentSessions = 0,
+            InputRoots = ["/nonexistent-root"],
+            WorkerPath = "/nonexistent/worker",
+        };
+
+        var failures = new SupervisorOptionsValidator().Validate(null, options).Failures!.ToList();
+
+        Assert.Contains(failures, f => f.Contains("Sandbox:Socket", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Sandbox:TcpPort", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Sandbox:MaxConcurrentSessions", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("/nonexistent-root", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Sandbox:WorkerPath", StringComparison.Ordinal));
+    }
+}
