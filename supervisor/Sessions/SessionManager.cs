@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Storage;
 
 namespace Sandbox.Supervisor.Sessions;
 
@@ -19,13 +20,16 @@ internal sealed class SessionManager : BackgroundService
     private readonly SupervisorOptions _options;
     private readonly SessionSpecTranslator _translator;
     private readonly SessionRunner _runner;
+    private readonly StateDirectories _directories;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionManager> _logger;
     private int _waiting;
     private int _running;
 
-    public SessionManager(IOptions<SupervisorOptions> options, SessionSpecTranslator translator, SessionRunner runner, TimeProvider time, ILogger<SessionManager> logger)
+    public SessionManager(
+        IOptions<SupervisorOptions> options, SessionSpecTranslator translator, SessionRunner runner, StateDirectories directories, TimeProvider time, ILogger<SessionManager> logger)
     {
+        _directories = directories;
         _options = options.Value;
         _translator = translator;
         _runner = runner;
@@ -146,6 +150,12 @@ internal sealed class SessionManager : BackgroundService
         foreach (var old in _sessions.Values.Where(s => s.IsFinished).OrderBy(s => s.CreatedAt).Take(excess).ToList())
         {
             _sessions.TryRemove(old.Id, out _);
+
+            // Its download can no longer be asked for.
+            foreach (var download in Directory.EnumerateFiles(_directories.Downloads, $"{old.Id}.*"))
+            {
+                File.Delete(download);
+            }
         }
     }
 }
