@@ -25,6 +25,9 @@ internal sealed class WorkerService(Transcoder transcoder, IHostApplicationLifet
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "this worker has already run its one transcode"));
         }
 
+        // A caller that goes away takes the transcode with it: nobody would receive the result.
+        using var callerGone = context.CancellationToken.Register(_cancellation.Cancel);
+
         // Progress arrives on the transcode thread; a channel hands it to this call's writer in order.
         var events = Channel.CreateBounded<TranscodeEvent>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
         var run = RunAsync(request, new SynchronousProgress(p => events.Writer.TryWrite(new TranscodeEvent { Progress = TranscodeRequestMapper.ToWire(p) })));
