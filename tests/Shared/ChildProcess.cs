@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Sandbox.Worker.Tests.Media;
+namespace Sandbox.Tests.Shared;
 
 /// <summary>
 /// Runs a program as a child process and waits for it with a hard timeout. A child that outlives

@@ -1,6 +1,9 @@
-namespace Sandbox.Worker.Tests.Media;
+namespace Sandbox.Tests.Shared;
 
-/// <summary>A fresh directory under the system temp dir, deleted with everything in it on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp dir, deleted with everything in it on dispose. The
+/// <c>sandbox-tests-</c> prefix is what scripts/test's leak check looks for.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory()

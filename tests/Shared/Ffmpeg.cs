@@ -1,4 +1,4 @@
-namespace Sandbox.Worker.Tests.Media;
+namespace Sandbox.Tests.Shared;
 
 /// <summary>Runs the ffmpeg CLI to make test media; any failure is a broken test setup, so it throws.</summary>
 public static class Ffmpeg
