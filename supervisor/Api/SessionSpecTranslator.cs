@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Worker.Engine;
 using Sandbox.Worker.Rpc;
@@ -15,7 +16,7 @@ namespace Sandbox.Supervisor.Api;
 /// Checks a submitted spec completely before it is queued — the same validation and path rules
 /// the worker applies — and turns it into the worker request, with every path resolved.
 /// </summary>
-internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads)
+internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads, ProfileCatalog profiles)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -71,9 +72,9 @@ internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options,
             violations.Add(("hardware", "REQUIRED, but this supervisor has no hardware encoders"));
         }
 
-        if (spec.Profile is { Length: > 0 } profile && profile != "default")
+        if (profiles.Find(spec.Profile) is null)
         {
-            violations.Add(("profile", $"unknown sandbox profile '{profile}' (available: default)"));
+            violations.Add(("profile", $"unknown sandbox profile '{spec.Profile}' (available: {string.Join(", ", profiles.Names)})"));
         }
 
         if (spec.Deadline is { } deadline && deadline.ToTimeSpan() <= TimeSpan.Zero)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Worker.Engine;
 
 namespace Sandbox.Supervisor.Cli;
@@ -37,7 +38,7 @@ public static class SandboxCommandLine
 
         serve options (also settable in appsettings.json or as Sandbox__Name environment variables):
           --socket PATH  --socket-group GROUP  --tcp-port PORT  --state-dir DIR  --input-root DIR...  --output-root DIR...
-          --max-concurrent N  --max-queued N  --worker PATH
+          --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR
 
         exit status: 0 success, 1 failure (reason printed), 2 invalid spec or usage.
         """;
@@ -81,6 +82,11 @@ public static class SandboxCommandLine
         catch (RpcException e)
         {
             return CommandOutput.Fail(e);
+        }
+        catch (ProfileException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
         }
         catch (OptionsValidationException e)
         {

@@ -16,6 +16,7 @@ internal static class ServeCommand
         ["--max-concurrent"] = "MaxConcurrentSessions",
         ["--max-queued"] = "MaxQueuedSessions",
         ["--worker"] = "WorkerPath",
+        ["--profiles"] = "ProfilesDirectory",
         ["--input-root"] = "InputRoots",
         ["--output-root"] = "OutputRoots",
     };

@@ -47,6 +47,9 @@ public sealed class SupervisorOptions
     /// <summary>Encoders the health check requires; missing ones make the service NOT_SERVING.</summary>
     public List<string> RequiredEncoders { get; set; } = ["libx264", "aac"];
 
+    /// <summary>Directory of sandbox profiles (<c>NAME.json</c>). Empty = the <c>sandbox-profiles</c> shipped next to the supervisor.</summary>
+    public string ProfilesDirectory { get; set; } = "";
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using CliWrap;
 using CliWrap.Buffered;
 using Sandbox.Api.V1;
+using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Workers;
 
 namespace Sandbox.Supervisor.Hosting;
@@ -10,7 +11,7 @@ namespace Sandbox.Supervisor.Hosting;
 /// Learns at start-up what the host can do by asking the worker itself (<c>capabilities --json</c>):
 /// the supervisor never loads FFmpeg, so the worker's view is the one that counts.
 /// </summary>
-internal sealed class HostProbe(WorkerCommand worker, TimeProvider time, ILogger<HostProbe> logger) : IHostedService
+internal sealed class HostProbe(WorkerCommand worker, ProfileCatalog profiles, TimeProvider time, ILogger<HostProbe> logger) : IHostedService
 {
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
@@ -22,6 +23,7 @@ internal sealed class HostProbe(WorkerCommand worker, TimeProvider time, ILogger
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var capabilities = new HostCapabilities { CgroupDriver = "none", WorkerCommand = worker.ToString() };
+        capabilities.SandboxProfiles.AddRange(profiles.Names);
         if (!worker.Exists)
         {
             Problem = $"the worker executable {worker.Path} does not exist";

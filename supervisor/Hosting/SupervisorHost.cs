@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Sessions;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Workers;
@@ -45,6 +46,7 @@ public static class SupervisorHost
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
+        services.AddSingleton<ProfileCatalog>();
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
         services.AddSingleton<SessionManager>();
@@ -78,6 +80,9 @@ public static class SupervisorHost
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
         var options = app.Services.GetRequiredService<IOptions<SupervisorOptions>>().Value;
+
+        // Profiles are loaded (and refused, naming every problem) before anything is listening.
+        app.Services.GetRequiredService<ProfileCatalog>();
         app.Services.GetRequiredService<StateDirectories>().Prepare();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);

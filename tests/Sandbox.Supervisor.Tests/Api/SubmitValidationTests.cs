@@ -101,6 +101,14 @@ public sealed class SubmitValidationTests(TestClips clips, SupervisorFixture fix
     }
 
     [Fact]
+    public async Task An_unknown_sandbox_profile_is_an_invalid_spec()
+    {
+        var spec = Specs.Mp4(Input, Supervisor.Output("x.mp4"));
+        spec.Profile = "no-such-profile";
+        await SubmitFailsAsync(spec, StatusCode.InvalidArgument, ErrorReason.InvalidSpec, "profile");
+    }
+
+    [Fact]
     public async Task H264_in_webm_is_an_invalid_video_codec()
     {
         var spec = Specs.Mp4(Input, Supervisor.Output("x.webm"));
