@@ -47,6 +47,9 @@ public sealed class SupervisorOptions
     /// <summary>Encoders the health check requires; missing ones make the service NOT_SERVING.</summary>
     public List<string> RequiredEncoders { get; set; } = ["libx264", "aac"];
 
+    /// <summary><c>auto</c> (the best this host supports), <c>v1</c>, or <c>none</c> (no limits; for unprivileged development only).</summary>
+    public string CgroupDriver { get; set; } = "auto";
+
     /// <summary>Directory of sandbox profiles (<c>NAME.json</c>). Empty = the <c>sandbox-profiles</c> shipped next to the supervisor.</summary>
     public string ProfilesDirectory { get; set; } = "";
 

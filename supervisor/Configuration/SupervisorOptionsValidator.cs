@@ -24,6 +24,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.WorkerStartTimeout > TimeSpan.Zero, "Sandbox:WorkerStartTimeout must be positive");
         Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
+        Check(options.CgroupDriver is "auto" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v1 or none (got '{options.CgroupDriver}')");
         Check(options.RetainedSessions >= 1, "Sandbox:RetainedSessions must be at least 1");
         foreach (var root in options.InputRoots.Concat(options.OutputRoots))
         {

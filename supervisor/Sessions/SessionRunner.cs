@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Workers;
 using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
 
@@ -13,7 +14,7 @@ namespace Sandbox.Supervisor.Sessions;
 /// and carry the session to exactly one terminal state — whatever happens to the worker.
 /// </summary>
 internal sealed class SessionRunner(
-    WorkerLauncher launcher, WorkerRegistry registry, IOptions<SupervisorOptions> options, TimeProvider time, ILogger<SessionRunner> logger)
+    WorkerLauncher launcher, WorkerRegistry registry, ProfileCatalog profiles, IOptions<SupervisorOptions> options, TimeProvider time, ILogger<SessionRunner> logger)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -35,7 +36,7 @@ internal sealed class SessionRunner(
         WorkerHandle worker;
         try
         {
-            worker = await launcher.StartAsync(record.Id, stop.Token);
+            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, stop.Token);
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -127,7 +128,10 @@ internal sealed class SessionRunner(
         await worker.StopAsync(_options.StopGracePeriod);
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
         logger.LogWarning("worker {Worker} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, what, exit, worker.StandardErrorTail);
-        return new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" };
+        var usage = worker.Cgroup.ReadUsage();
+        return usage.OomKills > 0
+            ? new Failure { Reason = ErrorReason.OomKilled, Message = $"the worker was killed for exceeding its memory limit of {usage.MemoryMax} bytes ({worker.Cgroup.Path})" }
+            : new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" };
     }
 
     /// <summary>Ends the session; a stop request turns the outcome into CANCELLED or DEADLINE_EXCEEDED.</summary>

@@ -1,6 +1,7 @@
 using CliWrap;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
+using Sandbox.Supervisor.Isolation.Cgroups;
 using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
 
 namespace Sandbox.Supervisor.Workers;
@@ -16,8 +17,18 @@ internal sealed class WorkerHandle : IAsyncDisposable
     private readonly WorkerOutputTail _stderr;
 
     public WorkerHandle(
-        string id, string sessionId, int pid, string directory, string socket, CommandTask<CommandResult> exit, CancellationTokenSource kill, WorkerOutputTail stderr, DateTimeOffset startedAt)
+        string id,
+        string sessionId,
+        int pid,
+        string directory,
+        string socket,
+        CommandTask<CommandResult> exit,
+        CancellationTokenSource kill,
+        WorkerOutputTail stderr,
+        IWorkerCgroup cgroup,
+        DateTimeOffset startedAt)
     {
+        Cgroup = cgroup;
         Id = id;
         SessionId = sessionId;
         Pid = pid;
@@ -40,6 +51,8 @@ internal sealed class WorkerHandle : IAsyncDisposable
     public string Directory { get; }
 
     public string Socket { get; }
+
+    public IWorkerCgroup Cgroup { get; }
 
     public DateTimeOffset StartedAt { get; }
 
@@ -94,6 +107,7 @@ internal sealed class WorkerHandle : IAsyncDisposable
         await StopAsync(TimeSpan.Zero);
         _channel.Dispose();
         _kill.Dispose();
+        Cgroup.Destroy();
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);

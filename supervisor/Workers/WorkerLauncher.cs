@@ -1,6 +1,8 @@
 using CliWrap;
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Cgroups;
+using Sandbox.Supervisor.Isolation.Profiles;
 
 namespace Sandbox.Supervisor.Workers;
 
@@ -9,11 +11,12 @@ namespace Sandbox.Supervisor.Workers;
 /// directory, and returns once the worker printed READY — no polling. The worker's stdin is a pipe
 /// the supervisor never writes to: when the supervisor dies the kernel closes it and the worker exits.
 /// </summary>
-internal sealed class WorkerLauncher(IOptions<SupervisorOptions> options, WorkerCommand command, TimeProvider time, ILogger<WorkerLauncher> logger)
+internal sealed class WorkerLauncher(
+    IOptions<SupervisorOptions> options, WorkerCommand command, ICgroupDriver cgroups, TimeProvider time, ILogger<WorkerLauncher> logger)
 {
     private readonly SupervisorOptions _options = options.Value;
 
-    public async Task<WorkerHandle> StartAsync(string sessionId, CancellationToken cancellationToken)
+    public async Task<WorkerHandle> StartAsync(string sessionId, SandboxProfile profile, CancellationToken cancellationToken)
     {
         var id = $"w-{Guid.NewGuid():N}"[..14];
         var directory = Path.Combine(_options.StateDirectory, "workers", id);
@@ -22,10 +25,14 @@ internal sealed class WorkerLauncher(IOptions<SupervisorOptions> options, Worker
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stderr = new WorkerOutputTail();
         var kill = new CancellationTokenSource();
+        var cgroup = cgroups.Create(id, profile);
+        var (fileName, arguments) = JoinCgroupFirst(cgroup, [command.FileName, .. command.Arguments, "serve", "--socket", socket]);
+        var environment = (profile.Environment ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, string? (kv) => kv.Value);
+        environment["DOTNET_EnableDiagnostics"] = "0";
 
-        var process = CliWrap.Cli.Wrap(command.FileName)
-            .WithArguments([.. command.Arguments, "serve", "--socket", socket])
-            .WithEnvironmentVariables(new Dictionary<string, string?> { ["DOTNET_EnableDiagnostics"] = "0" })
+        var process = CliWrap.Cli.Wrap(fileName)
+            .WithArguments(arguments)
+            .WithEnvironmentVariables(environment)
             .WithStandardInputPipe(PipeSource.Create(async (_, token) => await Task.Delay(Timeout.Infinite, token)))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
@@ -37,7 +44,7 @@ internal sealed class WorkerLauncher(IOptions<SupervisorOptions> options, Worker
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.Add))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(kill.Token);
-        var handle = new WorkerHandle(id, sessionId, process.ProcessId, directory, socket, process, kill, stderr, time.GetUtcNow());
+        var handle = new WorkerHandle(id, sessionId, process.ProcessId, directory, socket, process, kill, stderr, cgroup, time.GetUtcNow());
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -63,5 +70,20 @@ internal sealed class WorkerLauncher(IOptions<SupervisorOptions> options, Worker
             await handle.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The worker must be in its cgroup before its first instruction: a shell writes its own pid into
+    /// each <c>cgroup.procs</c> and then becomes the worker with <c>exec</c>, keeping that pid.
+    /// </summary>
+    private static (string FileName, IReadOnlyList<string> Arguments) JoinCgroupFirst(IWorkerCgroup cgroup, IReadOnlyList<string> command)
+    {
+        if (cgroup.ProcsFiles.Count == 0)
+        {
+            return (command[0], command.Skip(1).ToList());
+        }
+
+        var join = string.Join(" && ", cgroup.ProcsFiles.Select(f => $"echo $$ > '{f}'"));
+        return ("/bin/sh", ["-c", $"{join} && exec \"$0\" \"$@\"", .. command]);
     }
 }

@@ -23,6 +23,14 @@ internal sealed class WorkerRegistry
     {
         var worker = handle.ToApi(state);
         worker.Usage = ProcessUsage.Read(handle.Pid);
+        var cgroup = handle.Cgroup.ReadUsage();
+        worker.Usage.Cgroup = handle.Cgroup.Path;
+        worker.Usage.MemoryCurrentBytes = cgroup.MemoryCurrent;
+        worker.Usage.MemoryPeakBytes = cgroup.MemoryPeak;
+        worker.Usage.MemoryMaxBytes = cgroup.MemoryMax;
+        worker.Usage.PidsCurrent = cgroup.PidsCurrent;
+        worker.Usage.PidsMax = cgroup.PidsMax;
+        worker.Usage.OomKills = cgroup.OomKills;
         return worker;
     }
 }

@@ -25,6 +25,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
     private const int LogLines = 200;
 
     private readonly TempDirectory _root;
+    private bool _rootHandedOver;
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
 
@@ -64,12 +65,26 @@ public sealed class SupervisorProcess : IAsyncDisposable
     /// <summary>The supervisor's last log lines, for failure messages.</summary>
     public string Log => string.Join('\n', _log);
 
-    public static async Task<SupervisorProcess> StartAsync(SupervisorSettings? settings = null)
+    public static Task<SupervisorProcess> StartAsync(SupervisorSettings? settings = null)
     {
-        settings ??= SupervisorSettings.Default;
         var root = new TempDirectory();
         root.Subdirectory("in");
         root.Subdirectory("out");
+        return StartAsync(settings ?? SupervisorSettings.Default, root);
+    }
+
+    /// <summary>
+    /// Starts a new supervisor on the directories of one that was killed, as a restarted service
+    /// would be: same socket, state directory and roots. The new one owns them from now on.
+    /// </summary>
+    public static Task<SupervisorProcess> RestartAsync(SupervisorProcess killed)
+    {
+        killed._rootHandedOver = true;
+        return StartAsync(SupervisorSettings.Default, killed._root);
+    }
+
+    private static async Task<SupervisorProcess> StartAsync(SupervisorSettings settings, TempDirectory root)
+    {
         var info = new ProcessStartInfo(SandboxBinaries.DotnetHost)
         {
             UseShellExecute = false,
@@ -204,7 +219,10 @@ public sealed class SupervisorProcess : IAsyncDisposable
         {
             Channel.Dispose();
             _process.Dispose();
-            _root.Dispose();
+            if (!_rootHandedOver)
+            {
+                _root.Dispose();
+            }
         }
 
         if (problem is not null)

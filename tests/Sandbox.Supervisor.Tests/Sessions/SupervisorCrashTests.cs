@@ -6,6 +6,7 @@ namespace Sandbox.Supervisor.Tests.Sessions;
 /// <summary>
 /// A supervisor killed outright (SIGKILL: no shutdown code runs) must not leave its workers running
 /// on: each notices its supervisor is gone, stops its transcode and deletes its temporary output.
+/// What only the supervisor can clean (its cgroups, sockets, state) the next one cleans at start.
 /// </summary>
 [Collection(SupervisorCollection.Name)]
 public sealed class SupervisorCrashTests(TestClips clips)
@@ -21,11 +22,19 @@ public sealed class SupervisorCrashTests(TestClips clips)
         Assert.Equal(SessionState.Running, running.State);
         Assert.True(WorkerProcesses.IsAlive(running.WorkerPid), $"worker pid {running.WorkerPid} is not alive while RUNNING");
 
+        var cgroup = "/sys/fs/cgroup/memory" + Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers).Usage.Cgroup;
+
         await supervisor.KillAsync();
 
         var survivors = await WorkerProcesses.WaitUntilGoneAsync(supervisor.StateDirectory, SupervisorProcess.WorkerExitTimeout);
         Assert.True(survivors.Count == 0, $"workers outlived the supervisor by {SupervisorProcess.WorkerExitTimeout.TotalSeconds} s: {string.Join("; ", survivors)}");
         Assert.False(WorkerProcesses.IsAlive(running.WorkerPid));
         Assert.Empty(DirectoryEntries.Of(directory));
+
+        // The killed supervisor's worker cgroup is still there; its successor removes it at start.
+        Assert.True(Directory.Exists(cgroup), $"{cgroup} is gone before any supervisor could remove it");
+        await using var restarted = await SupervisorProcess.RestartAsync(supervisor);
+        Assert.False(Directory.Exists(cgroup), $"{cgroup} survived the restart");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(restarted.StateDirectory, "workers")));
     }
 }

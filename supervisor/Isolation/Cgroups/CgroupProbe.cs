@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Sandbox.Supervisor.Configuration;
+
+namespace Sandbox.Supervisor.Isolation.Cgroups;
+
+/// <summary>Chooses the cgroup driver this host supports, once, at start-up.</summary>
+internal static class CgroupProbe
+{
+    private const string Root = "/sys/fs/cgroup";
+
+    public static ICgroupDriver Choose(IOptions<SupervisorOptions> options, ILogger logger)
+    {
+        var wanted = options.Value.CgroupDriver;
+        if (wanted is "auto" or "v1" && CgroupV1Driver.IsAvailable(Root))
+        {
+            return new CgroupV1Driver(Root, Instance(options.Value.StateDirectory));
+        }
+
+        if (wanted == "v1")
+        {
+            throw new InvalidOperationException($"Sandbox:CgroupDriver is v1, but the v1 memory, pids, cpu and devices hierarchies under {Root} are not all mounted and writable");
+        }
+
+        logger.LogWarning(
+            "no writable cgroup hierarchy (driver 'none'): workers run WITHOUT memory, pids, cpu or device limits. Run as root on a host with cgroups, or delegate a subtree.");
+        return new NoCgroupDriver();
+    }
+
+    /// <summary>A stable name per state directory, so a restarted supervisor finds (and removes) its own leftovers and nobody else's.</summary>
+    private static string Instance(string stateDirectory) =>
+        "s" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12];
+}

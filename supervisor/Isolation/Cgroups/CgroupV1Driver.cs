@@ -1,0 +1,197 @@
+using Sandbox.Supervisor.Isolation.Profiles;
+
+namespace Sandbox.Supervisor.Isolation.Cgroups;
+
+/// <summary>
+/// cgroup v1 (hybrid hosts): one directory per worker in each of the memory, pids, cpu and devices
+/// hierarchies, under <c>sandbox/INSTANCE</c> so supervisors with different state directories
+/// never touch each other's workers.
+/// </summary>
+public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver, IDisposable
+{
+    public static readonly string[] Controllers = ["memory", "pids", "cpu", "devices"];
+
+    public string Name => "v1";
+
+    /// <summary>True when every controller this driver needs is mounted here and writable.</summary>
+    public static bool IsAvailable(string root) =>
+        Controllers.All(c => File.Exists(System.IO.Path.Combine(root, c, "cgroup.procs")))
+        && CanWrite(System.IO.Path.Combine(root, "memory"));
+
+    public IWorkerCgroup Create(string workerId, SandboxProfile profile)
+    {
+        var cgroup = new Worker(Controllers.ToDictionary(c => c, c => System.IO.Path.Combine(root, c, "sandbox", instance, workerId)));
+        try
+        {
+            foreach (var directory in cgroup.Directories.Values)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            Apply(cgroup, profile);
+            return cgroup;
+        }
+        catch
+        {
+            cgroup.Destroy();
+            throw;
+        }
+    }
+
+    public void RemoveStale()
+    {
+        foreach (var controller in Controllers)
+        {
+            var parent = System.IO.Path.Combine(root, controller, "sandbox", instance);
+            if (!Directory.Exists(parent))
+            {
+                continue;
+            }
+
+            foreach (var stale in Directory.EnumerateDirectories(parent))
+            {
+                Worker.Remove(stale);
+            }
+        }
+    }
+
+    /// <summary>On shutdown: removes every worker cgroup of this supervisor and its own directories.</summary>
+    public void Dispose()
+    {
+        RemoveStale();
+        foreach (var controller in Controllers)
+        {
+            var parent = System.IO.Path.Combine(root, controller, "sandbox", instance);
+            if (Directory.Exists(parent))
+            {
+                Directory.Delete(parent);
+            }
+        }
+    }
+
+    private static void Apply(Worker cgroup, SandboxProfile profile)
+    {
+        var limits = profile.Limits!;
+        if (ByteSize.TryParse(limits.MemoryMax ?? "", out var max))
+        {
+            cgroup.Write("memory", "memory.limit_in_bytes", max.ToString());
+        }
+
+        // v1 has no memory.high; the soft limit is what reclaim aims for under pressure.
+        if (ByteSize.TryParse(limits.MemoryHigh ?? "", out var high))
+        {
+            cgroup.Write("memory", "memory.soft_limit_in_bytes", high.ToString());
+        }
+
+        cgroup.Write("pids", "pids.max", limits.PidsMax?.ToString() ?? "max");
+        if (limits.CpuMax?.Split(' ') is [var quota, var period])
+        {
+            cgroup.Write("cpu", "cpu.cfs_period_us", period);
+            cgroup.Write("cpu", "cpu.cfs_quota_us", quota == "max" ? "-1" : quota);
+        }
+
+        cgroup.Write("devices", "devices.deny", "a");
+        foreach (var device in profile.Devices ?? [])
+        {
+            cgroup.Write("devices", "devices.allow", $"{device.Type} {Number(device.Major)}:{Number(device.Minor)} {device.Access}");
+        }
+    }
+
+    private static string Number(int? value) => value is null or < 0 ? "*" : value.Value.ToString();
+
+    private static bool CanWrite(string directory)
+    {
+        var probe = System.IO.Path.Combine(directory, $"sandbox-probe-{Environment.ProcessId}");
+        try
+        {
+            Directory.CreateDirectory(probe);
+            Directory.Delete(probe);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private sealed class Worker(Dictionary<string, string> directories) : IWorkerCgroup
+    {
+        public Dictionary<string, string> Directories { get; } = directories;
+
+        public IReadOnlyList<string> ProcsFiles => [.. Directories.Values.Select(d => System.IO.Path.Combine(d, "cgroup.procs"))];
+
+        public string Path => Directories["memory"][(Directories["memory"].IndexOf("/sandbox/", StringComparison.Ordinal))..];
+
+        public void Write(string controller, string file, string value) =>
+            File.WriteAllText(System.IO.Path.Combine(Directories[controller], file), value);
+
+        public CgroupUsage ReadUsage()
+        {
+            try
+            {
+                var oomKills = File.ReadLines(System.IO.Path.Combine(Directories["memory"], "memory.oom_control"))
+                    .Select(line => line.Split(' '))
+                    .Where(parts => parts is ["oom_kill", _])
+                    .Select(parts => long.Parse(parts[1]))
+                    .FirstOrDefault();
+                return new CgroupUsage(
+                    Read("memory", "memory.usage_in_bytes"),
+                    Read("memory", "memory.max_usage_in_bytes"),
+                    Read("memory", "memory.limit_in_bytes"),
+                    Read("pids", "pids.current"),
+                    long.TryParse(File.ReadAllText(System.IO.Path.Combine(Directories["pids"], "pids.max")).Trim(), out var pidsMax) ? pidsMax : 0,
+                    oomKills);
+            }
+            catch (IOException)
+            {
+                return CgroupUsage.None;
+            }
+        }
+
+        public void Destroy()
+        {
+            foreach (var directory in Directories.Values)
+            {
+                Remove(directory);
+            }
+        }
+
+        /// <summary>Kills what is left inside (v1 has no cgroup.kill), then removes the directory once it is empty.</summary>
+        public static void Remove(string directory)
+        {
+            if (!Directory.Exists(directory))
+            {
+                return;
+            }
+
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var pids = File.ReadAllLines(System.IO.Path.Combine(directory, "cgroup.procs")).Where(l => l.Length > 0).Select(int.Parse).ToList();
+                foreach (var pid in pids)
+                {
+                    try
+                    {
+                        System.Diagnostics.Process.GetProcessById(pid).Kill();
+                    }
+                    catch (ArgumentException)
+                    {
+                        // Already gone.
+                    }
+                }
+
+                try
+                {
+                    Directory.Delete(directory);
+                    return;
+                }
+                catch (IOException)
+                {
+                    Thread.Sleep(20);
+                }
+            }
+        }
+
+        private long Read(string controller, string file) =>
+            long.TryParse(File.ReadAllText(System.IO.Path.Combine(Directories[controller], file)).Trim(), out var value) ? value : 0;
+    }
+}

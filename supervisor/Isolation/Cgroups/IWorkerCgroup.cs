@@ -1,0 +1,16 @@
+namespace Sandbox.Supervisor.Isolation.Cgroups;
+
+/// <summary>One worker's cgroup: the files its process joins, its live usage, and its removal.</summary>
+public interface IWorkerCgroup
+{
+    /// <summary>The <c>cgroup.procs</c> files the worker writes its pid to before it executes (empty: no cgroup).</summary>
+    IReadOnlyList<string> ProcsFiles { get; }
+
+    /// <summary>The cgroup path as <c>/proc/PID/cgroup</c> shows it for the memory controller, or empty.</summary>
+    string Path { get; }
+
+    CgroupUsage ReadUsage();
+
+    /// <summary>Kills anything left in the cgroup and removes it.</summary>
+    void Destroy();
+}

@@ -1,0 +1,30 @@
+using Sandbox.Supervisor.Isolation.Profiles;
+
+namespace Sandbox.Supervisor.Isolation.Cgroups;
+
+/// <summary>For hosts where no cgroup hierarchy is writable: workers run without limits (a warning says so at start).</summary>
+public sealed class NoCgroupDriver : ICgroupDriver
+{
+    public string Name => "none";
+
+    public IWorkerCgroup Create(string workerId, SandboxProfile profile) => Unlimited.Instance;
+
+    public void RemoveStale()
+    {
+    }
+
+    private sealed class Unlimited : IWorkerCgroup
+    {
+        public static Unlimited Instance { get; } = new();
+
+        public IReadOnlyList<string> ProcsFiles => [];
+
+        public string Path => "";
+
+        public CgroupUsage ReadUsage() => CgroupUsage.None;
+
+        public void Destroy()
+        {
+        }
+    }
+}
