@@ -14,7 +14,7 @@ internal static class OperatorCommands
             $"sandbox {status.Version}, up {status.Uptime.ToTimeSpan():d\\.hh\\:mm\\:ss}",
             $"sessions: {string.Join(", ", status.SessionsByState.Select(kv => $"{kv.Key.ToLowerInvariant()} {kv.Value}"))}",
             $"workers: {status.Workers} (at most {status.MaxConcurrentSessions} at once), queued: {status.Queued}",
-            $"cgroup driver: {status.Host.CgroupDriver}",
+            $"cgroup driver: {status.Host.CgroupDriver}, namespaces: {status.Host.Namespaces}",
             $"sandbox profiles: {string.Join(", ", status.Host.SandboxProfiles)}",
             $"ffmpeg: {string.Join(", ", status.Host.FfmpegLibraries.Select(kv => $"{kv.Key} {kv.Value}"))}",
             $"encoders: {string.Join(", ", status.Host.Encoders.Select(kv => kv.Value ? kv.Key : $"{kv.Key} (unavailable)"))}",

@@ -50,6 +50,9 @@ public sealed class SupervisorOptions
     /// <summary><c>auto</c> (the best this host supports), <c>v1</c>, or <c>none</c> (no limits; for unprivileged development only).</summary>
     public string CgroupDriver { get; set; } = "auto";
 
+    /// <summary><c>auto</c> (bubblewrap when installed), <c>bwrap</c> (required), or <c>off</c> (workers share the supervisor's namespaces).</summary>
+    public string Namespaces { get; set; } = "auto";
+
     /// <summary>Directory of sandbox profiles (<c>NAME.json</c>). Empty = the <c>sandbox-profiles</c> shipped next to the supervisor.</summary>
     public string ProfilesDirectory { get; set; } = "";
 

@@ -25,6 +25,8 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
         Check(options.CgroupDriver is "auto" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v1 or none (got '{options.CgroupDriver}')");
+        Check(options.Namespaces is "auto" or "bwrap" or "off", $"Sandbox:Namespaces must be auto, bwrap or off (got '{options.Namespaces}')");
+        Check(options.Namespaces != "bwrap" || Isolation.Namespaces.Bubblewrap.IsAvailable, $"Sandbox:Namespaces is bwrap, but {Isolation.Namespaces.Bubblewrap.Executable} is not installed (apt-get install bubblewrap)");
         Check(options.RetainedSessions >= 1, "Sandbox:RetainedSessions must be at least 1");
         foreach (var root in options.InputRoots.Concat(options.OutputRoots))
         {

@@ -12,7 +12,7 @@ namespace Sandbox.Supervisor.Hosting;
 /// Learns at start-up what the host can do by asking the worker itself (<c>capabilities --json</c>):
 /// the supervisor never loads FFmpeg, so the worker's view is the one that counts.
 /// </summary>
-internal sealed class HostProbe(WorkerCommand worker, ProfileCatalog profiles, ICgroupDriver cgroups, TimeProvider time, ILogger<HostProbe> logger) : IHostedService
+internal sealed class HostProbe(WorkerCommand worker, WorkerLauncher launcher, ProfileCatalog profiles, ICgroupDriver cgroups, TimeProvider time, ILogger<HostProbe> logger) : IHostedService
 {
     public DateTimeOffset StartedAt { get; } = time.GetUtcNow();
 
@@ -23,7 +23,7 @@ internal sealed class HostProbe(WorkerCommand worker, ProfileCatalog profiles, I
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var capabilities = new HostCapabilities { CgroupDriver = cgroups.Name, WorkerCommand = worker.ToString() };
+        var capabilities = new HostCapabilities { CgroupDriver = cgroups.Name, Namespaces = launcher.UsesNamespaces ? "bwrap" : "off", WorkerCommand = worker.ToString() };
         capabilities.SandboxProfiles.AddRange(profiles.Names);
         if (!worker.Exists)
         {

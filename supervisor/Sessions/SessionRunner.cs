@@ -36,7 +36,7 @@ internal sealed class SessionRunner(
         WorkerHandle worker;
         try
         {
-            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, stop.Token);
+            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, record.Request, stop.Token);
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {

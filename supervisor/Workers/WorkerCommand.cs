@@ -25,5 +25,25 @@ internal sealed class WorkerCommand
 
     public bool Exists => File.Exists(Path);
 
+    /// <summary>The directories a sandboxed worker needs to see to run: its own, and for a managed worker the .NET runtime's.</summary>
+    public IReadOnlyList<string> ProgramDirectories
+    {
+        get
+        {
+            var directories = new List<string> { System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))! };
+            if (Arguments.Count > 0 && FindOnPath(FileName) is { } host)
+            {
+                directories.Add(System.IO.Path.GetDirectoryName(Worker.Interop.RealPath.Resolve(host) ?? host)!);
+            }
+
+            return directories;
+        }
+    }
+
+    private static string? FindOnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => System.IO.Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+
     public override string ToString() => string.Join(' ', Arguments.Prepend(FileName));
 }

@@ -1,7 +1,9 @@
 using CliWrap;
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Isolation.Cgroups;
+using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
 
 namespace Sandbox.Supervisor.Workers;
@@ -16,7 +18,10 @@ internal sealed class WorkerLauncher(
 {
     private readonly SupervisorOptions _options = options.Value;
 
-    public async Task<WorkerHandle> StartAsync(string sessionId, SandboxProfile profile, CancellationToken cancellationToken)
+    /// <summary>Whether workers get fresh namespaces (bubblewrap), as reported by GetStatus.</summary>
+    public bool UsesNamespaces => _options.Namespaces == "bwrap" || (_options.Namespaces == "auto" && Bubblewrap.IsAvailable);
+
+    public async Task<WorkerHandle> StartAsync(string sessionId, SandboxProfile profile, TranscodeRequest request, CancellationToken cancellationToken)
     {
         var id = $"w-{Guid.NewGuid():N}"[..14];
         var directory = Path.Combine(_options.StateDirectory, "workers", id);
@@ -26,13 +31,19 @@ internal sealed class WorkerLauncher(
         var stderr = new WorkerOutputTail();
         var kill = new CancellationTokenSource();
         var cgroup = cgroups.Create(id, profile);
-        var (fileName, arguments) = JoinCgroupFirst(cgroup, [command.FileName, .. command.Arguments, "serve", "--socket", socket]);
-        var environment = (profile.Environment ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, string? (kv) => kv.Value);
-        environment["DOTNET_EnableDiagnostics"] = "0";
+        var environment = new Dictionary<string, string>(profile.Environment ?? new Dictionary<string, string>()) { ["DOTNET_EnableDiagnostics"] = "0" };
+        IReadOnlyList<string> worker = [command.FileName, .. command.Arguments, "serve", "--socket", socket];
+        if (UsesNamespaces)
+        {
+            var view = new SandboxView(command.ProgramDirectories, directory, request.InputPath, Path.GetDirectoryName(request.OutputPath)!);
+            worker = Bubblewrap.Wrap(profile, view, environment, worker);
+        }
+
+        var (fileName, arguments) = JoinCgroupFirst(cgroup, worker);
 
         var process = CliWrap.Cli.Wrap(fileName)
             .WithArguments(arguments)
-            .WithEnvironmentVariables(environment)
+            .WithEnvironmentVariables(environment.ToDictionary(kv => kv.Key, string? (kv) => kv.Value))
             .WithStandardInputPipe(PipeSource.Create(async (_, token) => await Task.Delay(Timeout.Infinite, token)))
             .WithStandardOutputPipe(PipeTarget.ToDelegate(line =>
             {
