@@ -40,8 +40,12 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
     public void Dispose() => _profiles.Dispose();
 
     [Fact]
-    public async Task The_driver_in_use_is_reported() =>
-        Assert.Equal("v1", (await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).Host.CgroupDriver);
+    public async Task The_isolation_in_use_is_reported()
+    {
+        var host = (await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).Host;
+
+        Assert.Equal(("v1", "bwrap"), (host.CgroupDriver, host.Namespaces));
+    }
 
     [Fact]
     public async Task A_worker_runs_inside_its_own_cgroup_with_its_profiles_limits_and_the_cgroup_goes_with_it()
@@ -62,6 +66,11 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         {
             Assert.Contains(own, line => line.EndsWith($":{controller}:{cgroup}", StringComparison.Ordinal));
         }
+
+        // The worker itself (inside bubblewrap, below the pid the supervisor started) has a network namespace of its own.
+        var inner = WorkerProcesses.Find(_supervisor.StateDirectory).Where(p => p.CommandLine.StartsWith("dotnet", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(inner);
+        Assert.All(inner, p => Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{p.Pid}/ns/net").LinkTarget));
 
         var devices = await File.ReadAllTextAsync($"/sys/fs/cgroup/devices{cgroup}/devices.list");
         Assert.Equal(["c 1:3 rw", "c 1:5 rw", "c 1:9 r"], devices.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
