@@ -6,6 +6,7 @@ using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Isolation.Cgroups;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Isolation.Seccomp;
 using Sandbox.Supervisor.Sessions;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Workers;
@@ -48,6 +49,7 @@ public static class SupervisorHost
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
         services.AddSingleton<ProfileCatalog>();
+        services.AddSingleton<SeccompPrograms>();
         services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
@@ -86,6 +88,7 @@ public static class SupervisorHost
         // Profiles are loaded (and refused, naming every problem) before anything is listening.
         app.Services.GetRequiredService<ProfileCatalog>();
         app.Services.GetRequiredService<StateDirectories>().Prepare();
+        app.Services.GetRequiredService<SeccompPrograms>().CompileAll();
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);

@@ -14,6 +14,9 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options)
     /// <summary>Outputs kept for Download, named by session id; an output root for workers.</summary>
     public string Downloads => Path.Combine(Root, "downloads");
 
+    /// <summary>The compiled seccomp programs of the profiles.</summary>
+    public string Seccomp => Path.Combine(Root, "seccomp");
+
     /// <summary>One directory per live worker, holding its socket.</summary>
     public string Workers => Path.Combine(Root, "workers");
 
@@ -22,7 +25,7 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options)
     {
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
         Directory.CreateDirectory(Root, ownerOnly);
-        foreach (var directory in new[] { Uploads, Downloads, Workers })
+        foreach (var directory in new[] { Uploads, Downloads, Workers, Seccomp })
         {
             if (Directory.Exists(directory))
             {

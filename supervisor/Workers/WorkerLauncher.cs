@@ -5,6 +5,7 @@ using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Isolation.Cgroups;
 using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Isolation.Seccomp;
 
 namespace Sandbox.Supervisor.Workers;
 
@@ -14,7 +15,7 @@ namespace Sandbox.Supervisor.Workers;
 /// the supervisor never writes to: when the supervisor dies the kernel closes it and the worker exits.
 /// </summary>
 internal sealed class WorkerLauncher(
-    IOptions<SupervisorOptions> options, WorkerCommand command, ICgroupDriver cgroups, TimeProvider time, ILogger<WorkerLauncher> logger)
+    IOptions<SupervisorOptions> options, WorkerCommand command, ICgroupDriver cgroups, SeccompPrograms seccomp, TimeProvider time, ILogger<WorkerLauncher> logger)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -33,13 +34,15 @@ internal sealed class WorkerLauncher(
         var cgroup = cgroups.Create(id, profile);
         var environment = new Dictionary<string, string>(profile.Environment ?? new Dictionary<string, string>()) { ["DOTNET_EnableDiagnostics"] = "0" };
         IReadOnlyList<string> worker = [command.FileName, .. command.Arguments, "serve", "--socket", socket];
+        string? filter = null;
         if (UsesNamespaces)
         {
             var view = new SandboxView(command.ProgramDirectories, directory, request.InputPath, Path.GetDirectoryName(request.OutputPath)!);
-            worker = Bubblewrap.Wrap(profile, view, environment, worker);
+            filter = seccomp.PathFor(profile.Name!);
+            worker = Bubblewrap.Wrap(profile, view, environment, worker, SeccompPrograms.Descriptor);
         }
 
-        var (fileName, arguments) = JoinCgroupFirst(cgroup, worker);
+        var (fileName, arguments) = Prelude(cgroup, filter, worker);
 
         var process = CliWrap.Cli.Wrap(fileName)
             .WithArguments(arguments)
@@ -85,16 +88,19 @@ internal sealed class WorkerLauncher(
 
     /// <summary>
     /// The worker must be in its cgroup before its first instruction: a shell writes its own pid into
-    /// each <c>cgroup.procs</c> and then becomes the worker with <c>exec</c>, keeping that pid.
+    /// each <c>cgroup.procs</c> and then becomes the worker with <c>exec</c>, keeping that pid; the
+    /// same <c>exec</c> opens the seccomp program on the descriptor bubblewrap reads it from.
     /// </summary>
-    private static (string FileName, IReadOnlyList<string> Arguments) JoinCgroupFirst(IWorkerCgroup cgroup, IReadOnlyList<string> command)
+    private static (string FileName, IReadOnlyList<string> Arguments) Prelude(IWorkerCgroup cgroup, string? seccompProgram, IReadOnlyList<string> command)
     {
-        if (cgroup.ProcsFiles.Count == 0)
+        if (cgroup.ProcsFiles.Count == 0 && seccompProgram is null)
         {
             return (command[0], command.Skip(1).ToList());
         }
 
-        var join = string.Join(" && ", cgroup.ProcsFiles.Select(f => $"echo $$ > '{f}'"));
-        return ("/bin/sh", ["-c", $"{join} && exec \"$0\" \"$@\"", .. command]);
+        var steps = cgroup.ProcsFiles.Select(f => $"echo $$ > '{f}'").ToList();
+        var redirect = seccompProgram is null ? "" : $" {SeccompPrograms.Descriptor}< '{seccompProgram}'";
+        steps.Add($"exec \"$0\" \"$@\"{redirect}");
+        return ("/bin/sh", ["-c", string.Join(" && ", steps), .. command]);
     }
 }

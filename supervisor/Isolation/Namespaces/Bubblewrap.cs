@@ -22,7 +22,9 @@ public static class Bubblewrap
 
     public static bool IsAvailable => File.Exists(Executable);
 
-    public static IReadOnlyList<string> Wrap(SandboxProfile profile, SandboxView view, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command)
+    /// <param name="seccompDescriptor">An open descriptor holding a BPF program bubblewrap installs before it executes the command, or null.</param>
+    public static IReadOnlyList<string> Wrap(
+        SandboxProfile profile, SandboxView view, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> command, int? seccompDescriptor = null)
     {
         List<string> arguments = [Executable, "--unshare-all", "--new-session"];
         foreach (var path in profile.Filesystem?.ReadOnly ?? [])
@@ -55,6 +57,11 @@ public static class Bubblewrap
         foreach (var (name, value) in environment)
         {
             arguments.AddRange(["--setenv", name, value]);
+        }
+
+        if (seccompDescriptor is { } descriptor)
+        {
+            arguments.AddRange(["--seccomp", descriptor.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
         arguments.AddRange(["--chdir", "/", "--"]);

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace Sandbox.Supervisor.Isolation.Seccomp.Interop;
+
+/// <summary>libseccomp 2.5 (Debian 12), used only to compile profiles into BPF; the filter is loaded by bubblewrap.</summary>
+internal static unsafe partial class LibSeccomp
+{
+    private const string Library = "libseccomp.so.2";
+
+    public const uint ActKillThread = 0x00000000;
+    public const uint ActKillProcess = 0x80000000;
+    public const uint ActTrap = 0x00030000;
+    public const uint ActErrnoBase = 0x00050000;
+    public const uint ActLog = 0x7ffc0000;
+    public const uint ActAllow = 0x7fff0000;
+
+    /// <summary>What seccomp_syscall_resolve_name answers for a name this architecture does not have.</summary>
+    public const int UnknownSyscall = -1;
+
+    [LibraryImport(Library)]
+    public static partial nint seccomp_init(uint defaultAction);
+
+    [LibraryImport(Library)]
+    public static partial void seccomp_release(nint context);
+
+    [LibraryImport(Library)]
+    public static partial int seccomp_rule_add_array(nint context, uint action, int syscall, uint argumentCount, ArgumentComparison* arguments);
+
+    [LibraryImport(Library)]
+    public static partial int seccomp_export_bpf(nint context, int fd);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int seccomp_syscall_resolve_name(string name);
+
+    /// <summary><c>struct scmp_arg_cmp</c>: 24 bytes {uint arg; int op; ulong a; ulong b}.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ArgumentComparison
+    {
+        public uint Argument;
+        public int Operator;
+        public ulong DatumA;
+        public ulong DatumB;
+    }
+}
