@@ -72,6 +72,10 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         Assert.NotEmpty(inner);
         Assert.All(inner, p => Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{p.Pid}/ns/net").LinkTarget));
 
+        // ...and runs under a seccomp filter (mode 2) with no_new_privs, installed before it executed.
+        Assert.All(inner, p => Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
+        Assert.All(inner, p => Assert.Contains("NoNewPrivs:\t1", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
+
         var devices = await File.ReadAllTextAsync($"/sys/fs/cgroup/devices{cgroup}/devices.list");
         Assert.Equal(["c 1:3 rw", "c 1:5 rw", "c 1:9 r"], devices.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
 
