@@ -35,8 +35,11 @@ internal static class ServeCommand
 
         // A socket file left by a killed predecessor would make bind() fail.
         File.Delete(socket);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
+        // The empty builder reads no appsettings and watches no files: the slim builder would put an
+        // inotify watch on every directory under the content root, which in the sandbox is "/" (~0.5 s).
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Sandbox", LogLevel.Information);
