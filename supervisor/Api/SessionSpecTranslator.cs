@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Worker.Engine;
@@ -16,7 +17,8 @@ namespace Sandbox.Supervisor.Api;
 /// Checks a submitted spec completely before it is queued — the same validation and path rules
 /// the worker applies — and turns it into the worker request, with every path resolved.
 /// </summary>
-internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads, ProfileCatalog profiles)
+internal sealed class SessionSpecTranslator(
+    IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads, ProfileCatalog profiles, WorkerUser workerUser)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -140,6 +142,13 @@ internal sealed class SessionSpecTranslator(IOptions<SupervisorOptions> options,
             if (sessionSpec.Output.TargetCase == OutputTarget.TargetOneofCase.Path && IsInStateDirectory(output))
             {
                 throw new TranscodeException(Worker.Engine.ErrorReason.PATH_NOT_ALLOWED, "output.path is inside the supervisor's state directory");
+            }
+
+            if (!workerUser.CanRead(input))
+            {
+                throw new TranscodeException(
+                    Worker.Engine.ErrorReason.PATH_NOT_ALLOWED,
+                    $"input_path is not readable by the worker user ({workerUser}): make the file readable by others (chmod o+r) and its directories searchable (o+x), or upload it");
             }
         }
         catch (TranscodeException e)

@@ -38,7 +38,7 @@ public static class SandboxCommandLine
 
         serve options (also settable in appsettings.json or as Sandbox__Name environment variables):
           --socket PATH  --socket-group GROUP  --tcp-port PORT  --state-dir DIR  --input-root DIR...  --output-root DIR...
-          --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR
+          --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR  --worker-user UID:GID
 
         exit status: 0 success, 1 failure (reason printed), 2 invalid spec or usage.
         """;

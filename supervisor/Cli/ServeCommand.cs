@@ -17,6 +17,7 @@ internal static class ServeCommand
         ["--max-queued"] = "MaxQueuedSessions",
         ["--worker"] = "WorkerPath",
         ["--profiles"] = "ProfilesDirectory",
+        ["--worker-user"] = "WorkerUser",
         ["--input-root"] = "InputRoots",
         ["--output-root"] = "OutputRoots",
     };

@@ -53,6 +53,12 @@ public sealed class SupervisorOptions
     /// <summary><c>auto</c> (bubblewrap when installed), <c>bwrap</c> (required), or <c>off</c> (workers share the supervisor's namespaces).</summary>
     public string Namespaces { get; set; } = "auto";
 
+    /// <summary>
+    /// <c>UID:GID</c> workers run as when the supervisor is root (dropped with setpriv before the
+    /// namespaces are made); empty = the supervisor's own user. Ignored when the supervisor is not root.
+    /// </summary>
+    public string WorkerUser { get; set; } = "65534:65534";
+
     /// <summary>Directory of sandbox profiles (<c>NAME.json</c>). Empty = the <c>sandbox-profiles</c> shipped next to the supervisor.</summary>
     public string ProfilesDirectory { get; set; } = "";
 

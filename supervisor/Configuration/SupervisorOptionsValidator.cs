@@ -27,6 +27,8 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.CgroupDriver is "auto" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v1 or none (got '{options.CgroupDriver}')");
         Check(options.Namespaces is "auto" or "bwrap" or "off", $"Sandbox:Namespaces must be auto, bwrap or off (got '{options.Namespaces}')");
         Check(options.Namespaces != "bwrap" || Isolation.Namespaces.Bubblewrap.IsAvailable, $"Sandbox:Namespaces is bwrap, but {Isolation.Namespaces.Bubblewrap.Executable} is not installed (apt-get install bubblewrap)");
+        Check(options.WorkerUser.Length == 0 || Isolation.Identity.WorkerUser.TryParse(options.WorkerUser) is not null, $"Sandbox:WorkerUser must be UID:GID with both above 0, or empty for the supervisor's own user (got '{options.WorkerUser}')");
+        Check(options.WorkerUser.Length == 0 || !Environment.IsPrivilegedProcess || File.Exists(Isolation.Identity.WorkerUser.Setpriv), $"Sandbox:WorkerUser is set, but {Isolation.Identity.WorkerUser.Setpriv} is not installed (apt-get install util-linux)");
         Check(options.RetainedSessions >= 1, "Sandbox:RetainedSessions must be at least 1");
         foreach (var root in options.InputRoots.Concat(options.OutputRoots))
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Isolation.Cgroups;
+using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
 using Sandbox.Supervisor.Sessions;
@@ -41,6 +42,7 @@ public static class SupervisorHost
         services.AddOptions<SupervisorOptions>().Bind(builder.Configuration.GetSection(SupervisorOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SupervisorOptions>, SupervisorOptionsValidator>();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => WorkerUser.FromSetting(sp.GetRequiredService<IOptions<SupervisorOptions>>().Value.WorkerUser, Environment.IsPrivilegedProcess));
         services.AddSingleton<StateDirectories>();
         services.AddSingleton<UploadStore>();
         services.AddSingleton<WorkerCommand>();
@@ -88,6 +90,7 @@ public static class SupervisorHost
         // Profiles are loaded (and refused, naming every problem) before anything is listening.
         app.Services.GetRequiredService<ProfileCatalog>();
         app.Services.GetRequiredService<StateDirectories>().Prepare();
+        app.Services.GetRequiredService<WorkerCommand>().StageForWorkerUser(app.Services.GetRequiredService<StateDirectories>().Programs);
         app.Services.GetRequiredService<SeccompPrograms>().CompileAll();
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Workers;
 using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
 
@@ -14,7 +16,14 @@ namespace Sandbox.Supervisor.Sessions;
 /// and carry the session to exactly one terminal state — whatever happens to the worker.
 /// </summary>
 internal sealed class SessionRunner(
-    WorkerLauncher launcher, WorkerRegistry registry, ProfileCatalog profiles, IOptions<SupervisorOptions> options, TimeProvider time, ILogger<SessionRunner> logger)
+    WorkerLauncher launcher,
+    WorkerRegistry registry,
+    ProfileCatalog profiles,
+    WorkerUser workerUser,
+    StateDirectories directories,
+    IOptions<SupervisorOptions> options,
+    TimeProvider time,
+    ILogger<SessionRunner> logger)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -33,15 +42,39 @@ internal sealed class SessionRunner(
             return;
         }
 
+        OutputStaging staging;
+        try
+        {
+            staging = OutputStaging.Create(record.Request.OutputPath, record.Id, workerUser, directories.Staging);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Finish(record, new Failure { Reason = ErrorReason.OutputFailed, Message = $"the output directory cannot take the session's staging directory: {e.Message}" }, stop.Token);
+            return;
+        }
+
+        // The staging directory goes before the session ends, so a client that sees the end never sees it.
+        Failure? outcome;
+        using (staging)
+        {
+            outcome = await RunWorkerAsync(record, staging, stop.Token);
+        }
+
+        Finish(record, outcome, stop.Token);
+    }
+
+    /// <summary>Starts the session's worker, drives it to the end and stops it; returns the failure, or null on success.</summary>
+    private async Task<Failure?> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
+    {
+        var request = staging.Redirect(record.Request);
         WorkerHandle worker;
         try
         {
-            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, record.Request, stop.Token);
+            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, request, stop);
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {
-            Finish(record, new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the worker could not be started: {e.Message}" }, stop.Token);
-            return;
+            return new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the worker could not be started: {e.Message}" };
         }
 
         await using (worker)
@@ -51,8 +84,7 @@ internal sealed class SessionRunner(
             try
             {
                 record.TryTransition(SessionState.Running, detail: $"worker {worker.Id} (pid {worker.Pid})");
-                var outcome = await DriveAsync(record, worker, stop.Token);
-                Finish(record, outcome, stop.Token);
+                return await DriveAsync(record, request, staging, worker, stop);
             }
             finally
             {
@@ -64,9 +96,9 @@ internal sealed class SessionRunner(
     }
 
     /// <summary>Streams the worker's events; returns the failure, or null when the transcode completed.</summary>
-    private async Task<Failure?> DriveAsync(SessionRecord record, WorkerHandle worker, CancellationToken stop)
+    private async Task<Failure?> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, CancellationToken stop)
     {
-        var request = record.Request.Clone();
+        request = request.Clone();
         if (RemainingTime(record) is { } remaining)
         {
             request.Deadline = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(remaining);
@@ -87,7 +119,8 @@ internal sealed class SessionRunner(
                     case TranscodeEvent.EventOneofCase.Completed:
                         record.ReportProgress(item.Completed.Progress);
                         var download = record.Spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download;
-                        record.RecordOutput(download ? null : item.Completed.OutputPath, download, item.Completed.Streams);
+                        var output = staging.Publish(item.Completed.OutputPath);
+                        record.RecordOutput(download ? null : output, download, item.Completed.Streams);
                         return null;
                     case TranscodeEvent.EventOneofCase.Failed:
                         return item.Failed.Failure;
@@ -99,6 +132,10 @@ internal sealed class SessionRunner(
         catch (RpcException e)
         {
             return await WorkerDeath(worker, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Failure { Reason = ErrorReason.OutputFailed, Message = $"the finished output could not be moved into place: {e.Message}" };
         }
     }
 

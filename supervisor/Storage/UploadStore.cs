@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Identity;
 
 namespace Sandbox.Supervisor.Storage;
 
@@ -11,7 +12,7 @@ namespace Sandbox.Supervisor.Storage;
 /// Receives streamed uploads: metadata first (size, SHA-256), then the bytes. The file is written
 /// under a temporary name and appears under its id only when size and checksum match.
 /// </summary>
-internal sealed class UploadStore(StateDirectories directories, IOptions<SupervisorOptions> options)
+internal sealed class UploadStore(StateDirectories directories, WorkerUser workerUser, IOptions<SupervisorOptions> options)
 {
     public async Task<UploadResult> ReceiveAsync(IAsyncStreamReader<UploadChunk> chunks, CancellationToken cancellationToken)
     {
@@ -73,6 +74,7 @@ internal sealed class UploadStore(StateDirectories directories, IOptions<Supervi
                 throw RpcErrors.Create(ErrorReason.ChecksumMismatch, $"the upload's SHA-256 is {digest}, not {metadata.Sha256.ToLowerInvariant()}");
             }
 
+            workerUser.GrantRead(partial);
             File.Move(partial, final);
             return new UploadResult { UploadId = id, Size = received, Sha256 = digest };
         }

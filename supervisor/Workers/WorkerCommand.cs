@@ -1,27 +1,27 @@
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Isolation.Identity;
 
 namespace Sandbox.Supervisor.Workers;
 
 /// <summary>How to start the worker executable: <c>dotnet sandbox-worker.dll</c>, or a native executable directly.</summary>
 internal sealed class WorkerCommand
 {
-    public WorkerCommand(IOptions<SupervisorOptions> options)
+    private readonly WorkerUser _user;
+
+    public WorkerCommand(IOptions<SupervisorOptions> options, WorkerUser user)
     {
-        var path = options.Value.WorkerPath.Length > 0
+        _user = user;
+        Use(options.Value.WorkerPath.Length > 0
             ? options.Value.WorkerPath
-            : System.IO.Path.Combine(AppContext.BaseDirectory, "sandbox-worker.dll");
-        var managed = path.EndsWith(".dll", StringComparison.Ordinal);
-        FileName = managed ? "dotnet" : path;
-        Arguments = managed ? [path] : [];
-        Path = path;
+            : System.IO.Path.Combine(AppContext.BaseDirectory, "sandbox-worker.dll"));
     }
 
-    public string FileName { get; }
+    public string FileName { get; private set; } = "";
 
-    public IReadOnlyList<string> Arguments { get; }
+    public IReadOnlyList<string> Arguments { get; private set; } = [];
 
-    public string Path { get; }
+    public string Path { get; private set; } = "";
 
     public bool Exists => File.Exists(Path);
 
@@ -40,10 +40,66 @@ internal sealed class WorkerCommand
         }
     }
 
+    /// <summary>
+    /// When the worker user cannot read the worker where it was built (a checkout under a 0700
+    /// home or temporary directory), copies the worker's directory into <paramref name="staging"/>
+    /// (world-readable, under the state directory) and runs that copy instead.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The worker user cannot read the .NET runtime a managed worker needs.</exception>
+    public void StageForWorkerUser(string staging)
+    {
+        if (!Exists || _user.CanRead(Path))
+        {
+            CheckRuntime();
+            return;
+        }
+
+        var source = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!;
+        Copy(source, staging);
+        Use(System.IO.Path.Combine(staging, System.IO.Path.GetFileName(Path)));
+        CheckRuntime();
+    }
+
+    public override string ToString() => string.Join(' ', Arguments.Prepend(FileName));
+
+    private void Use(string path)
+    {
+        var managed = path.EndsWith(".dll", StringComparison.Ordinal);
+        FileName = managed ? "dotnet" : path;
+        Arguments = managed ? [path] : [];
+        Path = path;
+    }
+
+    private void CheckRuntime()
+    {
+        if (Arguments.Count > 0 && FindOnPath(FileName) is { } host && !_user.CanRead(Worker.Interop.RealPath.Resolve(host) ?? host))
+        {
+            throw new InvalidOperationException(
+                $"workers run as {_user}, which cannot read the .NET runtime at {host}: install .NET system-wide, use a Native AOT worker (Sandbox:WorkerPath), or set Sandbox:WorkerUser");
+        }
+    }
+
+    /// <summary>Copies a directory tree, keeping execute bits and making everything readable by all.</summary>
+    private static void Copy(string source, string target)
+    {
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(target, readable | executable);
+        foreach (var file in Directory.EnumerateFiles(source))
+        {
+            var copy = System.IO.Path.Combine(target, System.IO.Path.GetFileName(file));
+            File.Copy(file, copy, overwrite: true);
+            File.SetUnixFileMode(copy, (File.GetUnixFileMode(file) & UnixFileMode.UserExecute) != 0 ? readable | executable : readable);
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(source))
+        {
+            Copy(directory, System.IO.Path.Combine(target, System.IO.Path.GetFileName(directory)));
+        }
+    }
+
     private static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => System.IO.Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
-
-    public override string ToString() => string.Join(' ', Arguments.Prepend(FileName));
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Isolation.Cgroups;
+using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
@@ -15,7 +16,13 @@ namespace Sandbox.Supervisor.Workers;
 /// the supervisor never writes to: when the supervisor dies the kernel closes it and the worker exits.
 /// </summary>
 internal sealed class WorkerLauncher(
-    IOptions<SupervisorOptions> options, WorkerCommand command, ICgroupDriver cgroups, SeccompPrograms seccomp, TimeProvider time, ILogger<WorkerLauncher> logger)
+    IOptions<SupervisorOptions> options,
+    WorkerCommand command,
+    ICgroupDriver cgroups,
+    SeccompPrograms seccomp,
+    WorkerUser user,
+    TimeProvider time,
+    ILogger<WorkerLauncher> logger)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -27,6 +34,7 @@ internal sealed class WorkerLauncher(
         var id = $"w-{Guid.NewGuid():N}"[..14];
         var directory = Path.Combine(_options.StateDirectory, "workers", id);
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        user.Own(directory);
         var socket = Path.Combine(directory, "worker.sock");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var stderr = new WorkerOutputTail();
@@ -42,7 +50,7 @@ internal sealed class WorkerLauncher(
             worker = Bubblewrap.Wrap(profile, view, environment, worker, SeccompPrograms.Descriptor);
         }
 
-        var (fileName, arguments) = Prelude(cgroup, filter, worker);
+        var (fileName, arguments) = Prelude(cgroup, filter, [.. user.Prefix, .. worker]);
 
         var process = CliWrap.Cli.Wrap(fileName)
             .WithArguments(arguments)
@@ -89,7 +97,9 @@ internal sealed class WorkerLauncher(
     /// <summary>
     /// The worker must be in its cgroup before its first instruction: a shell writes its own pid into
     /// each <c>cgroup.procs</c> and then becomes the worker with <c>exec</c>, keeping that pid; the
-    /// same <c>exec</c> opens the seccomp program on the descriptor bubblewrap reads it from.
+    /// same <c>exec</c> opens the seccomp program on the descriptor bubblewrap reads it from. The
+    /// command starts with setpriv when the worker runs as another user: cgroup first (as root),
+    /// then the drop, then the namespaces.
     /// </summary>
     private static (string FileName, IReadOnlyList<string> Arguments) Prelude(IWorkerCgroup cgroup, string? seccompProgram, IReadOnlyList<string> command)
     {

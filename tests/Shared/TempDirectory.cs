@@ -1,7 +1,7 @@
 namespace Sandbox.Tests.Shared;
 
 /// <summary>
-/// A fresh directory under the system temp dir, deleted with everything in it on dispose. The
+/// A fresh directory (mode 0755) under the system temp dir, deleted with everything in it on dispose. The
 /// <c>sandbox-tests-</c> prefix is what scripts/test's leak check looks for.
 /// </summary>
 public sealed class TempDirectory : IDisposable
@@ -9,6 +9,11 @@ public sealed class TempDirectory : IDisposable
     public TempDirectory()
     {
         Path = Directory.CreateTempSubdirectory("sandbox-tests-").FullName;
+
+        // Workers run as an unprivileged user (65534) and must reach the inputs and outputs inside.
+        System.IO.File.SetUnixFileMode(
+            Path,
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
     public string Path { get; }

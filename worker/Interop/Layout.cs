@@ -128,10 +128,12 @@ internal static class Layout
         public const int SizeOf = 8;
     }
 
-    /// <summary>glibc's <c>struct stat</c> (x86-64), for telling regular files from devices and FIFOs.</summary>
+    /// <summary>glibc's <c>struct stat</c> (x86-64): file type, permission bits and owner.</summary>
     public static class struct_stat
     {
         public const int st_mode = 24;
+        public const int st_uid = 28;
+        public const int st_gid = 32;
         public const int SizeOf = 144;
     }
 }

@@ -5,7 +5,7 @@ namespace Sandbox.Supervisor.Isolation.Namespaces;
 /// <summary>
 /// Wraps the worker's command in bubblewrap: fresh mount, pid, net, ipc, uts and user namespaces,
 /// a new session (no controlling terminal), an empty root holding only the profile's read-only
-/// system paths, /proc, a minimal /dev, the profile's tmpfs directories, the worker's programs,
+/// system paths, /proc, a /dev with only the profile's devices, the profile's tmpfs directories, the worker's programs,
 /// its socket directory, its input (read-only) and its output directory — and a cleared environment.
 /// </summary>
 /// <remarks>
@@ -19,6 +19,10 @@ public static class Bubblewrap
 
     /// <summary>Symlinks of a merged-/usr system, made inside the sandbox so /bin/sh and /lib64/ld-linux resolve.</summary>
     private static readonly (string Target, string Link)[] MergedUsr = [("usr/bin", "/bin"), ("usr/sbin", "/sbin"), ("usr/lib", "/lib"), ("usr/lib64", "/lib64")];
+
+    /// <summary>The standard descriptors' names, which programs open by path.</summary>
+    private static readonly (string Target, string Link)[] DevLinks =
+        [("/proc/self/fd", "/dev/fd"), ("/proc/self/fd/0", "/dev/stdin"), ("/proc/self/fd/1", "/dev/stdout"), ("/proc/self/fd/2", "/dev/stderr")];
 
     public static bool IsAvailable => File.Exists(Executable);
 
@@ -37,7 +41,18 @@ public static class Bubblewrap
             arguments.AddRange(["--symlink", target, link]);
         }
 
-        arguments.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        // A /dev of the profile's device nodes only (bubblewrap's --dev would add full, random, tty…);
+        // the device cgroup enforces the same list on the numbers.
+        arguments.AddRange(["--proc", "/proc", "--tmpfs", "/dev"]);
+        foreach (var device in profile.Devices ?? [])
+        {
+            arguments.AddRange(["--dev-bind-try", device.Path!, device.Path!]);
+        }
+
+        foreach (var (target, link) in DevLinks)
+        {
+            arguments.AddRange(["--symlink", target, link]);
+        }
 
         // Directories made first, so the binds below can create their mount points inside them.
         foreach (var path in profile.Filesystem?.Tmpfs ?? [])

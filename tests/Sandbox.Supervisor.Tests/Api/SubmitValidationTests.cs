@@ -63,6 +63,19 @@ public sealed class SubmitValidationTests(TestClips clips, SupervisorFixture fix
         await SubmitFailsAsync(Specs.Mp4(link, Supervisor.Output("x.mp4")), StatusCode.PermissionDenied, ErrorReason.PathNotAllowed);
     }
 
+    /// <summary>Workers run as an unprivileged user: an input only root can read is refused at Submit, saying why.</summary>
+    [Fact]
+    public async Task Input_the_worker_user_cannot_read_is_not_allowed()
+    {
+        var secret = Path.Combine(Supervisor.InputRoot, "owner-only.mp4");
+        File.Copy(clips.Short, secret, overwrite: true);
+        File.SetUnixFileMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var error = await SubmitFailsAsync(Specs.Mp4(secret, Supervisor.Output("x.mp4")), StatusCode.PermissionDenied, ErrorReason.PathNotAllowed);
+
+        Assert.Contains("not readable by the worker user (65534:65534)", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("outside")]
     [InlineData("/etc/passwd")]

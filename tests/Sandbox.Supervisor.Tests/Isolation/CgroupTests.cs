@@ -13,9 +13,12 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _profiles = new();
     private SupervisorProcess _supervisor = null!;
+    private IReadOnlyList<string> _othersInstances = [];
 
     public async Task InitializeAsync()
     {
+        // Supervisors of other test runs on this machine have their own instance directories.
+        _othersInstances = Instances();
         foreach (var shipped in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"), "*.json"))
         {
             File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
@@ -30,7 +33,7 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        var instances = Directory.EnumerateDirectories("/sys/fs/cgroup/memory/sandbox").ToList();
+        var instances = Instances().Except(_othersInstances).ToList();
         await _supervisor.DisposeAsync();
 
         // Stopping the supervisor removes its worker cgroups and its own directory.
@@ -38,6 +41,9 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => _profiles.Dispose();
+
+    private static List<string> Instances() =>
+        Directory.Exists("/sys/fs/cgroup/memory/sandbox") ? [.. Directory.EnumerateDirectories("/sys/fs/cgroup/memory/sandbox")] : [];
 
     [Fact]
     public async Task The_isolation_in_use_is_reported()
@@ -75,6 +81,9 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         // ...and runs under a seccomp filter (mode 2) with no_new_privs, installed before it executed.
         Assert.All(inner, p => Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
         Assert.All(inner, p => Assert.Contains("NoNewPrivs:\t1", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
+
+        // ...as the unprivileged worker user as the host sees it, not uid 0 renamed inside a user namespace.
+        Assert.All(inner.Append((worker.Pid, "")), p => Assert.Contains("Uid:\t65534\t65534\t65534\t65534", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
 
         var devices = await File.ReadAllTextAsync($"/sys/fs/cgroup/devices{cgroup}/devices.list");
         Assert.Equal(["c 1:3 rw", "c 1:5 rw", "c 1:9 r"], devices.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());

@@ -1,3 +1,4 @@
+using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
 
@@ -19,11 +20,27 @@ public sealed class NamespaceTests : IDisposable
         _input = _host.File("input.mp4");
         File.WriteAllText(_input, "not really media");
         _output = _host.Subdirectory("out");
+        Worker.Own(_output);
         _sockets = _host.Subdirectory("socket");
         File.WriteAllText(_host.File("secret.txt"), "the supervisor's own file");
     }
 
+    /// <summary>As the launcher does: the shell runs as the unprivileged worker user, which owns only its output directory.</summary>
+    private static WorkerUser Worker { get; } = WorkerUser.FromSetting("65534:65534", supervisorIsRoot: true);
+
     public void Dispose() => _host.Dispose();
+
+    [Fact]
+    public async Task Dev_holds_only_the_profiles_devices()
+    {
+        var result = await InSandboxAsync("ls -A /dev; head -c 4 /dev/zero | od -An -tx1; cat /dev/full; id -u");
+
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["fd", "null", "stderr", "stdin", "stdout", "urandom", "zero"], lines[..7]);
+        Assert.Equal("00 00 00 00", lines[7].Trim());
+        Assert.Equal("65534", lines[8]);
+        Assert.Contains("/dev/full: No such file or directory", result.StandardError);
+    }
 
     [Fact]
     public async Task Host_files_outside_the_view_are_not_there()
@@ -77,7 +94,7 @@ public sealed class NamespaceTests : IDisposable
         var profile = ProfileLoader.Load(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"))["default"];
         var view = new SandboxView([], _sockets, _input, _output);
         var environment = new Dictionary<string, string>(profile.Environment!);
-        var command = Bubblewrap.Wrap(profile, view, environment, ["/bin/sh", "-c", script]);
+        IReadOnlyList<string> command = [.. Worker.Prefix, .. Bubblewrap.Wrap(profile, view, environment, ["/bin/sh", "-c", script])];
         return await ChildProcess.RunAsync(command[0], command.Skip(1), TimeSpan.FromSeconds(30));
     }
 }

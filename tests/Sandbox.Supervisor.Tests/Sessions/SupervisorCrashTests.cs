@@ -6,7 +6,8 @@ namespace Sandbox.Supervisor.Tests.Sessions;
 /// <summary>
 /// A supervisor killed outright (SIGKILL: no shutdown code runs) must not leave its workers running
 /// on: each notices its supervisor is gone, stops its transcode and deletes its temporary output.
-/// What only the supervisor can clean (its cgroups, sockets, state) the next one cleans at start.
+/// What only the supervisor can clean (its cgroups, sockets, state, the session's output staging
+/// directory) the next one cleans at start.
 /// </summary>
 [Collection(SupervisorCollection.Name)]
 public sealed class SupervisorCrashTests(TestClips clips)
@@ -29,12 +30,17 @@ public sealed class SupervisorCrashTests(TestClips clips)
         var survivors = await WorkerProcesses.WaitUntilGoneAsync(supervisor.StateDirectory, SupervisorProcess.WorkerExitTimeout);
         Assert.True(survivors.Count == 0, $"workers outlived the supervisor by {SupervisorProcess.WorkerExitTimeout.TotalSeconds} s: {string.Join("; ", survivors)}");
         Assert.False(WorkerProcesses.IsAlive(running.WorkerPid));
-        Assert.Empty(DirectoryEntries.Of(directory));
+
+        // The worker deleted its partial output; the (now empty) staging directory is the supervisor's to remove.
+        var staging = Assert.Single(DirectoryEntries.Of(directory));
+        Assert.StartsWith(".sandbox-", staging, StringComparison.Ordinal);
+        Assert.Empty(DirectoryEntries.Of(Path.Combine(directory, staging)));
 
         // The killed supervisor's worker cgroup is still there; its successor removes it at start.
         Assert.True(Directory.Exists(cgroup), $"{cgroup} is gone before any supervisor could remove it");
         await using var restarted = await SupervisorProcess.RestartAsync(supervisor);
         Assert.False(Directory.Exists(cgroup), $"{cgroup} survived the restart");
+        Assert.Empty(DirectoryEntries.Of(directory));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(restarted.StateDirectory, "workers")));
     }
 }

@@ -10,6 +10,9 @@ internal static unsafe partial class LibC
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int stat(string path, byte* buffer);
 
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int chown(string path, int owner, int group);
+
     [LibraryImport("libc")]
     public static partial void free(nint pointer);
 }

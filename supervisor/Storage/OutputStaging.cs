@@ -1,0 +1,120 @@
+using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Isolation.Identity;
+
+namespace Sandbox.Supervisor.Storage;
+
+/// <summary>
+/// A private directory, next to a session's output, that is the only part of the host the worker
+/// may write: the worker (as the worker user) writes its output there, and the supervisor moves
+/// the finished file to its final name — a rename within one filesystem, so the output appears
+/// whole or not at all. The directory is removed when the session ends.
+/// </summary>
+internal sealed class OutputStaging : IDisposable
+{
+    private const string Prefix = ".sandbox-";
+
+    private readonly string _ledgerEntry;
+
+    private OutputStaging(string directory, string finalPath, string ledgerEntry)
+    {
+        Directory = directory;
+        FinalPath = finalPath;
+        _ledgerEntry = ledgerEntry;
+    }
+
+    /// <summary>The staging directory (<c>.sandbox-SESSION</c> beside the output), owned by the worker user.</summary>
+    public string Directory { get; }
+
+    public string FinalPath { get; }
+
+    /// <param name="ledger">Where a link to the directory is kept while it exists (<see cref="StateDirectories.Staging"/>).</param>
+    /// <exception cref="IOException">The directory cannot be made or handed to the worker user.</exception>
+    public static OutputStaging Create(string finalPath, string sessionId, WorkerUser user, string ledger)
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(finalPath)!, Prefix + sessionId);
+        if (System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+
+        var entry = Path.Combine(ledger, sessionId);
+        File.Delete(entry);
+        File.CreateSymbolicLink(entry, directory);
+        var staging = new OutputStaging(directory, finalPath, entry);
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            user.Own(directory);
+            return staging;
+        }
+        catch
+        {
+            staging.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The worker's request, writing into the staging directory and allowed nowhere else.</summary>
+    public TranscodeRequest Redirect(TranscodeRequest request)
+    {
+        var redirected = request.Clone();
+        redirected.OutputPath = Path.Combine(Directory, Path.GetFileName(FinalPath));
+        redirected.Policy.OutputRoots.Clear();
+        redirected.Policy.OutputRoots.Add(Directory);
+        return redirected;
+    }
+
+    /// <summary>Moves the worker's finished output to its final name (replacing an older file) and gives it to the supervisor's user.</summary>
+    public string Publish(string producedPath)
+    {
+        var produced = Path.GetFullPath(producedPath);
+        if (Path.GetDirectoryName(produced) != Directory)
+        {
+            throw new IOException($"the worker reported its output at {producedPath}, outside its staging directory {Directory}");
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            Worker.Interop.FileStatus.ChangeOwner(produced, 0, 0);
+        }
+
+        File.Move(produced, FinalPath, overwrite: true);
+        return FinalPath;
+    }
+
+    public void Dispose()
+    {
+        Remove(Directory);
+        File.Delete(_ledgerEntry);
+    }
+
+    /// <summary>Removes the staging directories a crashed supervisor listed in <paramref name="ledger"/>.</summary>
+    public static void RemoveLeftovers(string ledger)
+    {
+        if (!System.IO.Directory.Exists(ledger))
+        {
+            return;
+        }
+
+        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(ledger))
+        {
+            // Only ever a directory this class named: a tampered ledger cannot make it delete anything else.
+            if (new FileInfo(entry).LinkTarget is { } target && Path.GetFileName(target).StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                Remove(target);
+            }
+        }
+    }
+
+    private static void Remove(string directory)
+    {
+        try
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Never made, or already gone.
+        }
+    }
+}
