@@ -67,10 +67,11 @@ internal sealed class SessionRunner(
     private async Task<Failure?> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
         var request = staging.Redirect(record.Request);
+        var profile = profiles.Find(record.Spec.Profile)!;
         WorkerHandle worker;
         try
         {
-            worker = await launcher.StartAsync(record.Id, profiles.Find(record.Spec.Profile)!, request, stop);
+            worker = await launcher.StartAsync(record.Id, profile, request, stop);
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -84,7 +85,15 @@ internal sealed class SessionRunner(
             try
             {
                 record.TryTransition(SessionState.Running, detail: $"worker {worker.Id} (pid {worker.Pid})");
-                return await DriveAsync(record, request, staging, worker, stop);
+
+                // The profile's wall-clock limit bounds the worker's life, whatever the session's own deadline.
+                var wallClock = profile.Limits?.WallClock ?? Timeout.InfiniteTimeSpan;
+                using var overtime = new CancellationTokenSource(wallClock, time);
+                using var stopOrOvertime = CancellationTokenSource.CreateLinkedTokenSource(stop, overtime.Token);
+                var outcome = await DriveAsync(record, request, staging, worker, stopOrOvertime.Token);
+                return overtime.IsCancellationRequested && !stop.IsCancellationRequested
+                    ? new Failure { Reason = ErrorReason.DeadlineExceeded, Message = $"the worker ran past its profile's wall-clock limit of {wallClock} ({profile.Name})" }
+                    : outcome;
             }
             finally
             {

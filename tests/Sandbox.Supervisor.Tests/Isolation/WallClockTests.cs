@@ -1,0 +1,37 @@
+using Sandbox.Api.V1;
+using Sandbox.Supervisor.Tests.Infrastructure;
+
+namespace Sandbox.Supervisor.Tests.Isolation;
+
+/// <summary>A profile's wall-clock limit bounds how long its worker may run, even for a session with no deadline of its own.</summary>
+[Collection(SupervisorCollection.Name)]
+public sealed class WallClockTests(TestClips clips) : IDisposable
+{
+    private readonly TempDirectory _profiles = new();
+
+    public void Dispose() => _profiles.Dispose();
+
+    [Fact]
+    public async Task A_worker_past_its_profiles_wall_clock_limit_is_stopped_and_the_session_fails_as_deadline_exceeded()
+    {
+        foreach (var shipped in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"), "*.json"))
+        {
+            File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
+        }
+
+        await File.WriteAllTextAsync(_profiles.File("brief.json"), """
+            { "extends": "default", "description": "two seconds per worker", "limits": { "wallClock": "00:00:02" } }
+            """);
+        await using var supervisor = await SupervisorProcess.StartAsync(
+            new SupervisorSettings(Environment: new Dictionary<string, string> { ["Sandbox__ProfilesDirectory"] = _profiles.Path }));
+        var spec = Specs.SlowWebm(supervisor.AddInput(clips.Long), supervisor.Output("brief.webm"));
+        spec.Profile = "brief";
+
+        var (session, events) = await SessionStreams.RunAsync(supervisor.Sessions, spec);
+
+        Assert.True(session.State == SessionState.Failed && session.Failure.Reason == ErrorReason.DeadlineExceeded, $"{session}\n{SessionStreams.Describe(events)}");
+        Assert.Contains("wall-clock limit of 00:00:02 (brief)", session.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains(events, e => e.Progress is not null);
+        Assert.False(File.Exists(supervisor.Output("brief.webm")));
+    }
+}
