@@ -13,14 +13,14 @@ public readonly record struct BpfInstruction(byte Opcode, BpfRegister Destinatio
     public const int Size = 8;
 
     // Opcode = class | operation | source; see include/uapi/linux/bpf_common.h and bpf.h.
-    public const byte LoadWordOpcode = 0x61;          // BPF_LDX | BPF_MEM | BPF_W
-    public const byte And32ImmediateOpcode = 0x54;    // BPF_ALU | BPF_AND | BPF_K
-    public const byte RightShift32ImmediateOpcode = 0x74; // BPF_ALU | BPF_RSH | BPF_K
-    public const byte Move32ImmediateOpcode = 0xb4;   // BPF_ALU | BPF_MOV | BPF_K
-    public const byte Move32RegisterOpcode = 0xbc;    // BPF_ALU | BPF_MOV | BPF_X
-    public const byte JumpIfNotEqualImmediateOpcode = 0x55; // BPF_JMP | BPF_JNE | BPF_K
-    public const byte JumpIfNotEqualRegisterOpcode = 0x5d;  // BPF_JMP | BPF_JNE | BPF_X
-    public const byte ExitOpcode = 0x95;              // BPF_JMP | BPF_EXIT
+    private const byte LoadWordOpcode = 0x61; // BPF_LDX | BPF_MEM | BPF_W
+    private const byte And32ImmediateOpcode = 0x54; // BPF_ALU | BPF_AND | BPF_K
+    private const byte RightShift32ImmediateOpcode = 0x74; // BPF_ALU | BPF_RSH | BPF_K
+    private const byte Move32ImmediateOpcode = 0xb4; // BPF_ALU | BPF_MOV | BPF_K
+    private const byte Move32RegisterOpcode = 0xbc; // BPF_ALU | BPF_MOV | BPF_X
+    private const byte JumpIfNotEqualImmediateOpcode = 0x55; // BPF_JMP | BPF_JNE | BPF_K
+    private const byte JumpIfNotEqualRegisterOpcode = 0x5d; // BPF_JMP | BPF_JNE | BPF_X
+    private const byte ExitOpcode = 0x95; // BPF_JMP | BPF_EXIT
 
     /// <summary><c>destination = *(u32 *)(source + offset)</c>.</summary>
     public static BpfInstruction LoadWord(BpfRegister destination, BpfRegister source, short offset) =>

@@ -11,15 +11,15 @@ namespace Sandbox.Supervisor.Isolation.Devices;
 public static class DeviceFilterProgram
 {
     // struct bpf_cgroup_dev_ctx { u32 access_type; u32 major; u32 minor; }, access_type = access << 16 | type.
-    public const int BlockDevice = 1;     // BPF_DEVCG_DEV_BLOCK
-    public const int CharacterDevice = 2; // BPF_DEVCG_DEV_CHAR
-    public const int Mknod = 1;           // BPF_DEVCG_ACC_MKNOD
-    public const int Read = 2;            // BPF_DEVCG_ACC_READ
-    public const int Write = 4;           // BPF_DEVCG_ACC_WRITE
+    private const int BlockDevice = 1; // BPF_DEVCG_DEV_BLOCK
+    private const int CharacterDevice = 2; // BPF_DEVCG_DEV_CHAR
+    private const int Mknod = 1; // BPF_DEVCG_ACC_MKNOD
+    private const int Read = 2; // BPF_DEVCG_ACC_READ
+    private const int Write = 4; // BPF_DEVCG_ACC_WRITE
 
     /// <summary>The largest major and minor numbers a 32-bit dev_t can hold (12 and 20 bits).</summary>
-    public const int MaxMajor = (1 << 12) - 1;
-    public const int MaxMinor = (1 << 20) - 1;
+    private const int MaxMajor = (1 << 12) - 1;
+    private const int MaxMinor = (1 << 20) - 1;
 
     private const short AccessTypeOffset = 0;
     private const short MajorOffset = 4;
@@ -49,9 +49,10 @@ public static class DeviceFilterProgram
             BpfInstruction.LoadWord(Minor, BpfRegister.R1, MinorOffset),
         ];
 
-        for (var i = 0; i < devices.Count; i++)
+        // Every rule is checked before any is compiled, so a malformed one is refused wherever it is.
+        var blocks = devices.Select(Conditions).ToList();
+        foreach (var conditions in blocks)
         {
-            var conditions = Conditions(devices[i], i);
             AppendBlock(program, conditions, allow: true);
 
             // A rule that matches every request makes all later code unreachable, which the verifier refuses.

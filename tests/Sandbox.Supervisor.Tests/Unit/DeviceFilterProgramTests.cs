@@ -85,6 +85,14 @@ public sealed class DeviceFilterProgramTests
     }
 
     [Fact]
+    public void A_malformed_rule_after_one_matching_everything_is_still_refused()
+    {
+        var refused = Assert.Throws<ArgumentException>(() => DeviceFilterProgram.Build([Rule("a", null, null, "rwm"), Rule("c", 1, 5, "rwx")]));
+
+        Assert.StartsWith("devices[1] (c 1:5 rwx): access", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Instructions_encode_as_the_kernels_struct_bpf_insn()
     {
         var bytes = BpfInstruction.Encode(
