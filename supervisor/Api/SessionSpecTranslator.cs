@@ -150,6 +150,13 @@ internal sealed class SessionSpecTranslator(
                     Worker.Engine.ErrorReason.PATH_NOT_ALLOWED,
                     $"input_path is not readable by the worker user ({workerUser}): make the file readable by others (chmod o+r) and its directories searchable (o+x), or upload it");
             }
+
+            if (!workerUser.CanTraverseTo(Path.Combine(Path.GetDirectoryName(output)!, ".sandbox-staging")))
+            {
+                throw new TranscodeException(
+                    Worker.Engine.ErrorReason.PATH_NOT_ALLOWED,
+                    $"output.path is in a directory the worker user ({workerUser}) cannot reach: make it and every directory above it searchable by others (chmod o+x), or ask for a download");
+            }
         }
         catch (TranscodeException e)
         {

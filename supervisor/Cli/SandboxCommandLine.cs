@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
+using Sandbox.Supervisor.Hosting;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Worker.Engine;
 
@@ -82,6 +83,11 @@ public static class SandboxCommandLine
         catch (RpcException e)
         {
             return CommandOutput.Fail(e);
+        }
+        catch (StartupException e)
+        {
+            Console.Error.WriteLine($"error: cannot start: {e.Message}");
+            return 1;
         }
         catch (ProfileException e)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Hosting;
 using Sandbox.Supervisor.Isolation.Identity;
 
 namespace Sandbox.Supervisor.Storage;
@@ -34,7 +35,7 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
     public string Staging => Path.Combine(Root, "staging");
 
     /// <summary>Creates the directories and removes what a previous run left in them (including its sessions' staging directories).</summary>
-    /// <exception cref="InvalidOperationException">The worker user cannot reach the state directory.</exception>
+    /// <exception cref="StartupException">The worker user cannot reach the state directory.</exception>
     public void Prepare()
     {
         var shared = workerUser.Uid is null ? OwnerOnly : PassThrough;
@@ -42,7 +43,7 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
         File.SetUnixFileMode(Root, shared);
         if (!workerUser.CanTraverseTo(Path.Combine(Root, "workers")))
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"workers run as {workerUser}, which cannot reach the state directory {Root}: let others search every directory above it (chmod o+x), choose another Sandbox:StateDirectory, or set Sandbox:WorkerUser");
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Hosting;
 using Sandbox.Supervisor.Isolation.Identity;
 
 namespace Sandbox.Supervisor.Workers;
@@ -45,7 +46,7 @@ internal sealed class WorkerCommand
     /// home or temporary directory), copies the worker's directory into <paramref name="staging"/>
     /// (world-readable, under the state directory) and runs that copy instead.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The worker user cannot read the .NET runtime a managed worker needs.</exception>
+    /// <exception cref="StartupException">The worker user cannot read the .NET runtime a managed worker needs.</exception>
     public void StageForWorkerUser(string staging)
     {
         if (!Exists || _user.CanRead(Path))
@@ -74,7 +75,7 @@ internal sealed class WorkerCommand
     {
         if (Arguments.Count > 0 && FindOnPath(FileName) is { } host && !_user.CanRead(Worker.Interop.RealPath.Resolve(host) ?? host))
         {
-            throw new InvalidOperationException(
+            throw new StartupException(
                 $"workers run as {_user}, which cannot read the .NET runtime at {host}: install .NET system-wide, use a Native AOT worker (Sandbox:WorkerPath), or set Sandbox:WorkerUser");
         }
     }

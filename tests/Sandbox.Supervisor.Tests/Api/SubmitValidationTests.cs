@@ -76,6 +76,17 @@ public sealed class SubmitValidationTests(TestClips clips, SupervisorFixture fix
         Assert.Contains("not readable by the worker user (65534:65534)", error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Output_in_a_directory_the_worker_user_cannot_reach_is_not_allowed()
+    {
+        var closed = Path.Combine(Supervisor.OutputRoot, "owner-only");
+        Directory.CreateDirectory(closed, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var error = await SubmitFailsAsync(Specs.Mp4(Input, Path.Combine(closed, "x.mp4")), StatusCode.PermissionDenied, ErrorReason.PathNotAllowed);
+
+        Assert.Contains("cannot reach", error.Status.Detail, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("outside")]
     [InlineData("/etc/passwd")]
