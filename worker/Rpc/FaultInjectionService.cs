@@ -19,8 +19,8 @@ internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<Fau
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"syscall must be one of {string.Join(", ", ForbiddenCalls.Names)}"));
         }
 
-        logger.LogWarning("fault injection: calling {Syscall} (locked down: {LockedDown})", request.Syscall, lockdown.IsInstalled);
         var lockedDown = lockdown.IsInstalled;
+        logger.LogWarning("fault injection: calling {Syscall} (locked down: {LockedDown})", request.Syscall, lockedDown);
         return Task.FromResult(new MisbehaveResponse { Result = ForbiddenCalls.Attempt(request.Syscall), LockedDown = lockedDown });
     }
 }
