@@ -9,7 +9,7 @@ namespace Sandbox.Supervisor.Cli;
 /// <summary>The <c>sandbox</c> executable: the supervisor (<c>serve</c>), the embedded transcode, and the client commands.</summary>
 public static class SandboxCommandLine
 {
-    private static readonly HashSet<string> Flags = ["--json", "--watch", "--no-video", "--no-audio", "--verbose", "--help", "-h"];
+    private static readonly HashSet<string> Flags = ["--json", "--watch", "--no-video", "--no-audio", "--verbose", "--help", "-h", ServeCommand.EnableFaultInjectionFlag];
 
     private const string Help = """
         sandbox — runs FFmpeg transcodes in sandboxed worker processes.
@@ -40,6 +40,7 @@ public static class SandboxCommandLine
         serve options (also settable in appsettings.json or as Sandbox__Name environment variables):
           --socket PATH  --socket-group GROUP  --tcp-port PORT  --state-dir DIR  --input-root DIR...  --output-root DIR...
           --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR  --worker-user UID:GID
+          --enable-fault-injection  tests only: workers serve sandbox.worker.v1.FaultInjection (off by default)
 
         exit status: 0 success, 1 failure (reason printed), 2 invalid spec or usage.
         """;

@@ -6,6 +6,9 @@ namespace Sandbox.Supervisor.Cli;
 /// <summary><c>sandbox serve</c>: runs the supervisor until SIGTERM or SIGINT.</summary>
 internal static class ServeCommand
 {
+    /// <summary>Tests only: lets workers misbehave on request (see SupervisorOptions.EnableFaultInjection).</summary>
+    public const string EnableFaultInjectionFlag = "--enable-fault-injection";
+
     /// <summary>Command-line options and the settings they set (lists take the option once per value).</summary>
     private static readonly Dictionary<string, string> Settings = new()
     {
@@ -70,6 +73,11 @@ internal static class ServeCommand
             {
                 yield return new($"Sandbox:{setting}", values[^1]);
             }
+        }
+
+        if (args.Flag(EnableFaultInjectionFlag))
+        {
+            yield return new("Sandbox:EnableFaultInjection", "true");
         }
     }
 }

@@ -62,6 +62,12 @@ public sealed class SupervisorOptions
     /// <summary>Directory of sandbox profiles (<c>NAME.json</c>). Empty = the <c>sandbox-profiles</c> shipped next to the supervisor.</summary>
     public string ProfilesDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Tests only: start workers with <c>--allow-fault-injection</c>, so they serve the
+    /// <c>sandbox.worker.v1.FaultInjection</c> service on their socket. Off unless asked for.
+    /// </summary>
+    public bool EnableFaultInjection { get; set; }
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

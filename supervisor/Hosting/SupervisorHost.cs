@@ -92,6 +92,11 @@ public static class SupervisorHost
         app.Services.GetRequiredService<StateDirectories>().Prepare();
         app.Services.GetRequiredService<WorkerCommand>().StageForWorkerUser(app.Services.GetRequiredService<StateDirectories>().Programs);
         app.Services.GetRequiredService<SeccompPrograms>().CompileAll();
+        if (options.EnableFaultInjection)
+        {
+            app.Logger.LogWarning("fault injection is enabled: workers serve FaultInjection and misbehave on request; never in production");
+        }
+
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);

@@ -5,6 +5,7 @@ using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Isolation.Seccomp;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Workers;
 using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
@@ -19,6 +20,7 @@ internal sealed class SessionRunner(
     WorkerLauncher launcher,
     WorkerRegistry registry,
     ProfileCatalog profiles,
+    SeccompPrograms seccomp,
     WorkerUser workerUser,
     StateDirectories directories,
     IOptions<SupervisorOptions> options,
@@ -68,6 +70,7 @@ internal sealed class SessionRunner(
     {
         var request = staging.Redirect(record.Request);
         var profile = profiles.Find(record.Spec.Profile)!;
+        request.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
         WorkerHandle worker;
         try
         {
@@ -80,6 +83,7 @@ internal sealed class SessionRunner(
 
         await using (worker)
         {
+            using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
             record.AttachWorker(worker.Pid);
             registry.Set(worker, WorkerState.WorkerBusy);
             try
@@ -90,7 +94,7 @@ internal sealed class SessionRunner(
                 var wallClock = profile.Limits?.WallClock ?? Timeout.InfiniteTimeSpan;
                 using var overtime = new CancellationTokenSource(wallClock, time);
                 using var stopOrOvertime = CancellationTokenSource.CreateLinkedTokenSource(stop, overtime.Token);
-                var outcome = await DriveAsync(record, request, staging, worker, stopOrOvertime.Token);
+                var outcome = await DriveAsync(record, request, staging, worker, audit, stopOrOvertime.Token);
                 return overtime.IsCancellationRequested && !stop.IsCancellationRequested
                     ? new Failure { Reason = ErrorReason.DeadlineExceeded, Message = $"the worker ran past its profile's wall-clock limit of {wallClock} ({profile.Name})" }
                     : outcome;
@@ -105,7 +109,7 @@ internal sealed class SessionRunner(
     }
 
     /// <summary>Streams the worker's events; returns the failure, or null when the transcode completed.</summary>
-    private async Task<Failure?> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, CancellationToken stop)
+    private async Task<Failure?> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, SeccompAudit audit, CancellationToken stop)
     {
         request = request.Clone();
         if (RemainingTime(record) is { } remaining)
@@ -136,11 +140,11 @@ internal sealed class SessionRunner(
                 }
             }
 
-            return await WorkerDeath(worker, "the worker closed its stream without a result");
+            return await WorkerDeath(worker, audit, "the worker closed its stream without a result");
         }
         catch (RpcException e)
         {
-            return await WorkerDeath(worker, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})");
+            return await WorkerDeath(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -169,11 +173,23 @@ internal sealed class SessionRunner(
         await worker.StopAsync(_options.StopGracePeriod);
     }
 
-    private async Task<Failure> WorkerDeath(WorkerHandle worker, string what)
+    private async Task<Failure> WorkerDeath(WorkerHandle worker, SeccompAudit audit, string what)
     {
         await worker.StopAsync(_options.StopGracePeriod);
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
         logger.LogWarning("worker {Worker} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, what, exit, worker.StandardErrorTail);
+        if (worker.ExitCode == SeccompAudit.KilledExitCode)
+        {
+            var syscall = await audit.FindKilledSyscallAsync(SeccompAudit.RecordWait);
+            return new Failure
+            {
+                Reason = ErrorReason.SeccompViolation,
+                Message = syscall is null
+                    ? "the worker was killed by its seccomp filter (SIGSYS) for a forbidden syscall; which one is unknown (no kernel audit record)"
+                    : $"the worker was killed by its seccomp filter (SIGSYS) for calling {syscall}, which its profile forbids",
+            };
+        }
+
         var usage = worker.Cgroup.ReadUsage();
         return usage.OomKills > 0
             ? new Failure { Reason = ErrorReason.OomKilled, Message = $"the worker was killed for exceeding its memory limit of {usage.MemoryMax} bytes ({worker.Cgroup.Path})" }

@@ -41,7 +41,7 @@ internal sealed class WorkerLauncher(
         var kill = new CancellationTokenSource();
         var cgroup = cgroups.Create(id, profile);
         var environment = new Dictionary<string, string>(profile.Environment ?? new Dictionary<string, string>()) { ["DOTNET_EnableDiagnostics"] = "0" };
-        IReadOnlyList<string> worker = [command.FileName, .. command.Arguments, "serve", "--socket", socket];
+        IReadOnlyList<string> worker = [command.FileName, .. command.Arguments, "serve", "--socket", socket, .. _options.EnableFaultInjection ? [Worker.Rpc.ServeSwitches.AllowFaultInjection] : Array.Empty<string>()];
         string? filter = null;
         if (UsesNamespaces)
         {

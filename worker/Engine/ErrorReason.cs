@@ -41,4 +41,7 @@ public enum ErrorReason
 
     /// <summary>An unexpected failure inside the worker.</summary>
     INTERNAL,
+
+    /// <summary>The worker could not finish sandboxing itself (its lockdown filter could not be installed), so it never opened the input.</summary>
+    WORKER_START_FAILED,
 }

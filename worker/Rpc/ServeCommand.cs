@@ -16,7 +16,8 @@ namespace Sandbox.Worker.Rpc;
 /// socket, prints <c>READY</c> on stdout once it accepts calls (the supervisor waits for that line
 /// instead of polling), and exits after its one transcode, on SIGTERM/SIGINT, or when its standard
 /// input reaches end of file. The supervisor holds the other end of that pipe, so the kernel closes
-/// it when the supervisor dies, however it dies, and no worker outlives it.
+/// it when the supervisor dies, however it dies, and no worker outlives it. With
+/// <c>--allow-fault-injection</c> (tests only) it also serves the FaultInjection service.
 /// </summary>
 internal static class ServeCommand
 {
@@ -46,9 +47,14 @@ internal static class ServeCommand
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket, o => o.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(new Transcoder());
+        builder.Services.AddSingleton<WorkerLockdown>();
         builder.Services.AddSingleton<WorkerService>();
         await using var app = builder.Build();
         app.MapGrpcService<WorkerService>();
+        if (args.Contains(ServeSwitches.AllowFaultInjection))
+        {
+            app.MapGrpcService<FaultInjectionService>();
+        }
 
         var service = app.Services.GetRequiredService<WorkerService>();
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);

@@ -13,7 +13,7 @@ namespace Sandbox.Worker.Rpc;
 /// streams its progress, and shuts the process down once the result has been sent. Registered as a
 /// singleton, since its state is the process's.
 /// </summary>
-internal sealed class WorkerService(Transcoder transcoder, IHostApplicationLifetime lifetime, ILogger<WorkerService> logger) : Api.Worker.V1.Worker.WorkerBase, IDisposable
+internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdown, IHostApplicationLifetime lifetime, ILogger<WorkerService> logger) : Api.Worker.V1.Worker.WorkerBase, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private int _started;
@@ -79,6 +79,8 @@ internal sealed class WorkerService(Transcoder transcoder, IHostApplicationLifet
     {
         try
         {
+            // Before anything touches the input: a worker that cannot lock itself down never opens it.
+            lockdown.Apply(request.LockdownFilter.Span);
             var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
             var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token);
             var completed = new Completed { OutputPath = result.OutputPath, Progress = TranscodeRequestMapper.ToWire(result.Progress) };

@@ -4,8 +4,9 @@ using Sandbox.Supervisor.Isolation.Seccomp.Interop;
 namespace Sandbox.Supervisor.Isolation.Seccomp;
 
 /// <summary>
-/// Compiles a profile's seccomp policy (OCI format) into a classic BPF program with libseccomp, for
-/// bubblewrap to install (<c>--seccomp FD</c>) in the worker before its first instruction.
+/// Compiles a seccomp policy (OCI format) into a classic BPF program with libseccomp: a profile's
+/// baseline, for bubblewrap to install (<c>--seccomp FD</c>) before the worker's first instruction,
+/// and its lockdown, which the worker installs on itself before it opens its input.
 /// </summary>
 public static class SeccompCompiler
 {
@@ -21,7 +22,8 @@ public static class SeccompCompiler
     };
 
     /// <summary>Writes the BPF program to <paramref name="path"/>; throws naming the profile and rule for anything libseccomp refuses.</summary>
-    public static void Compile(string profileName, SeccompPolicy policy, string path)
+    /// <param name="section">The profile field the policy comes from (<c>seccomp</c> or <c>lockdown</c>), for error messages.</param>
+    public static void Compile(string profileName, SeccompPolicy policy, string path, string section = "seccomp")
     {
         var defaultAction = Action(policy.DefaultAction!, policy.DefaultErrnoRet);
         using var filter = SeccompFilterHandle.Create(defaultAction);
@@ -41,13 +43,13 @@ public static class SeccompCompiler
                 var number = LibSeccomp.seccomp_syscall_resolve_name(name);
                 if (number == LibSeccomp.UnknownSyscall)
                 {
-                    throw new ProfileException([$"{profileName}.json: seccomp.syscalls[{index}].names: '{name}' is not a syscall on this architecture"]);
+                    throw new ProfileException([$"{profileName}.json: {section}.syscalls[{index}].names: '{name}' is not a syscall on this architecture"]);
                 }
 
                 var result = filter.AddRule(Action(rule.Action!, rule.ErrnoRet), number, arguments);
                 if (result < 0)
                 {
-                    throw new ProfileException([$"{profileName}.json: seccomp.syscalls[{index}]: libseccomp refused the rule for '{name}' (error {result})"]);
+                    throw new ProfileException([$"{profileName}.json: {section}.syscalls[{index}]: libseccomp refused the rule for '{name}' (error {result})"]);
                 }
             }
         }

@@ -103,6 +103,11 @@ public sealed class SupervisorProcess : IAsyncDisposable
             arguments.AddRange(["--max-concurrent", max.ToString(CultureInfo.InvariantCulture)]);
         }
 
+        if (settings.EnableFaultInjection)
+        {
+            arguments.Add("--enable-fault-injection");
+        }
+
         arguments.ForEach(info.ArgumentList.Add);
         foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
         {

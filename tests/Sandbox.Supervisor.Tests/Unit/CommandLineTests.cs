@@ -17,6 +17,19 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Fault_injection_is_off_unless_the_flag_is_given()
+    {
+        var flags = new HashSet<string> { ServeCommand.EnableFaultInjectionFlag };
+
+        var without = ServeCommand.Overrides(new CommandLineArguments(["--max-concurrent", "1"], flags)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        var with = ServeCommand.Overrides(new CommandLineArguments(["--enable-fault-injection"], flags)).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+        Assert.DoesNotContain("Sandbox:EnableFaultInjection", without.Keys);
+        Assert.False(new Sandbox.Supervisor.Configuration.SupervisorOptions().EnableFaultInjection);
+        Assert.Equal("true", with["Sandbox:EnableFaultInjection"]);
+    }
+
+    [Fact]
     public void An_unknown_serve_option_is_a_usage_error() =>
         Assert.Throws<UsageException>(() => ServeCommand.Overrides(new CommandLineArguments(["--bogus", "1"], new HashSet<string>())).ToList());
 

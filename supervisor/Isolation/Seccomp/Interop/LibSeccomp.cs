@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Sandbox.Supervisor.Isolation.Seccomp.Interop;
 
-/// <summary>libseccomp 2.5 (Debian 12), used only to compile profiles into BPF; the filter is loaded by bubblewrap.</summary>
+/// <summary>libseccomp 2.5 (Debian 12), used to compile profiles into BPF (bubblewrap and the worker load them) and to name syscalls.</summary>
 internal static unsafe partial class LibSeccomp
 {
     private const string Library = "libseccomp.so.2";
@@ -31,6 +31,32 @@ internal static unsafe partial class LibSeccomp
 
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int seccomp_syscall_resolve_name(string name);
+
+    /// <summary>The syscall's name on <paramref name="architecture"/> (an AUDIT_ARCH_* value), malloc'ed: release it with <see cref="free"/>; or null.</summary>
+    [LibraryImport(Library)]
+    public static partial nint seccomp_syscall_resolve_num_arch(uint architecture, int syscall);
+
+    [LibraryImport("libc")]
+    public static partial void free(nint pointer);
+
+    /// <summary>The name of syscall <paramref name="number"/> on <paramref name="architecture"/>, or null when libseccomp does not know it.</summary>
+    public static string? SyscallName(uint architecture, int number)
+    {
+        var name = seccomp_syscall_resolve_num_arch(architecture, number);
+        if (name == nint.Zero)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(name);
+        }
+        finally
+        {
+            free(name);
+        }
+    }
 
     /// <summary><c>struct scmp_arg_cmp</c>: 24 bytes {uint arg; int op; ulong a; ulong b}.</summary>
     [StructLayout(LayoutKind.Sequential)]

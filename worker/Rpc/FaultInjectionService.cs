@@ -1,0 +1,26 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Worker.Interop.Seccomp;
+
+namespace Sandbox.Worker.Rpc;
+
+/// <summary>
+/// Test-only misbehaviour on request, mapped only when the worker was started with
+/// <c>--allow-fault-injection</c> (the supervisor passes it only under <c>--enable-fault-injection</c>).
+/// It lets tests prove, from a real worker, that the lockdown kills or refuses what it should.
+/// </summary>
+internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<FaultInjectionService> logger) : FaultInjection.FaultInjectionBase
+{
+    public override Task<MisbehaveResponse> Misbehave(MisbehaveRequest request, ServerCallContext context)
+    {
+        if (!ForbiddenCalls.Names.Contains(request.Syscall))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"syscall must be one of {string.Join(", ", ForbiddenCalls.Names)}"));
+        }
+
+        var lockedDown = lockdown.IsInstalled;
+        logger.LogWarning("fault injection: calling {Syscall} (locked down: {LockedDown})", request.Syscall, lockedDown);
+        return Task.FromResult(new MisbehaveResponse { Result = ForbiddenCalls.Attempt(request.Syscall), LockedDown = lockedDown });
+    }
+}
