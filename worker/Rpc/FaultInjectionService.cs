@@ -12,15 +12,18 @@ namespace Sandbox.Worker.Rpc;
 /// </summary>
 internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<FaultInjectionService> logger) : FaultInjection.FaultInjectionBase
 {
+    private const string ThreadBombName = "thread_bomb";
+
     public override Task<MisbehaveResponse> Misbehave(MisbehaveRequest request, ServerCallContext context)
     {
-        if (!ForbiddenCalls.Names.Contains(request.Syscall))
+        if (request.Syscall != ThreadBombName && !ForbiddenCalls.Names.Contains(request.Syscall))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"syscall must be one of {string.Join(", ", ForbiddenCalls.Names)}"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"syscall must be one of {string.Join(", ", ForbiddenCalls.Names)} or {ThreadBombName}"));
         }
 
         var lockedDown = lockdown.IsInstalled;
         logger.LogWarning("fault injection: calling {Syscall} (locked down: {LockedDown})", request.Syscall, lockedDown);
-        return Task.FromResult(new MisbehaveResponse { Result = ForbiddenCalls.Attempt(request.Syscall), LockedDown = lockedDown });
+        var result = request.Syscall == ThreadBombName ? ThreadBomb.Detonate() : ForbiddenCalls.Attempt(request.Syscall);
+        return Task.FromResult(new MisbehaveResponse { Result = result, LockedDown = lockedDown });
     }
 }
