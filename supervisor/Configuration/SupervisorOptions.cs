@@ -47,7 +47,7 @@ public sealed class SupervisorOptions
     /// <summary>Encoders the health check requires; missing ones make the service NOT_SERVING.</summary>
     public List<string> RequiredEncoders { get; set; } = ["libx264", "aac"];
 
-    /// <summary><c>auto</c> (the best this host supports), <c>v1</c>, or <c>none</c> (no limits; for unprivileged development only).</summary>
+    /// <summary><c>auto</c> (v2 when usable, else v1, else none), <c>v2</c>, <c>v1</c>, or <c>none</c> (no limits; for unprivileged development only).</summary>
     public string CgroupDriver { get; set; } = "auto";
 
     /// <summary><c>auto</c> (bubblewrap when installed), <c>bwrap</c> (required), or <c>off</c> (workers share the supervisor's namespaces).</summary>

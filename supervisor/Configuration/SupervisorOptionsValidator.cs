@@ -24,7 +24,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.WorkerStartTimeout > TimeSpan.Zero, "Sandbox:WorkerStartTimeout must be positive");
         Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
-        Check(options.CgroupDriver is "auto" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v1 or none (got '{options.CgroupDriver}')");
+        Check(options.CgroupDriver is "auto" or "v2" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1 or none (got '{options.CgroupDriver}')");
         Check(options.Namespaces is "auto" or "bwrap" or "off", $"Sandbox:Namespaces must be auto, bwrap or off (got '{options.Namespaces}')");
         Check(options.Namespaces != "bwrap" || Isolation.Namespaces.Bubblewrap.IsAvailable, $"Sandbox:Namespaces is bwrap, but {Isolation.Namespaces.Bubblewrap.Executable} is not installed (apt-get install bubblewrap)");
         Check(options.WorkerUser.Length == 0 || Isolation.Identity.WorkerUser.TryParse(options.WorkerUser) is not null, $"Sandbox:WorkerUser must be UID:GID with both above 0, or empty for the supervisor's own user (got '{options.WorkerUser}')");

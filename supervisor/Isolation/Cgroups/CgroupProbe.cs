@@ -5,17 +5,34 @@ using Sandbox.Supervisor.Configuration;
 
 namespace Sandbox.Supervisor.Isolation.Cgroups;
 
-/// <summary>Chooses the cgroup driver this host supports, once, at start-up.</summary>
+/// <summary>Chooses the cgroup driver this host supports, once, at start-up: v2, else v1, else none.</summary>
 internal static class CgroupProbe
 {
-    private const string Root = "/sys/fs/cgroup";
+    public const string Root = "/sys/fs/cgroup";
 
-    public static ICgroupDriver Choose(IOptions<SupervisorOptions> options, ILogger logger)
+    public static ICgroupDriver Choose(IOptions<SupervisorOptions> options, ICgroupDeviceFilter? devices, ILogger logger)
     {
         var wanted = options.Value.CgroupDriver;
+        var instance = Instance(options.Value.StateDirectory);
+        if (wanted is "auto" or "v2" && CgroupV2Driver.IsAvailable(Root))
+        {
+            if (devices is null)
+            {
+                logger.LogWarning(
+                    "cgroup v2 without a device filter: the profiles' device allowlists are enforced only by the worker's minimal /dev, not by the kernel");
+            }
+
+            return new CgroupV2Driver(Root, instance, devices);
+        }
+
+        if (wanted == "v2")
+        {
+            throw new InvalidOperationException($"Sandbox:CgroupDriver is v2, but {Root} is not a writable cgroup v2 hierarchy offering {string.Join(", ", CgroupV2Driver.Controllers)}");
+        }
+
         if (wanted is "auto" or "v1" && CgroupV1Driver.IsAvailable(Root))
         {
-            return new CgroupV1Driver(Root, Instance(options.Value.StateDirectory));
+            return new CgroupV1Driver(Root, instance);
         }
 
         if (wanted == "v1")
@@ -29,6 +46,6 @@ internal static class CgroupProbe
     }
 
     /// <summary>A stable name per state directory, so a restarted supervisor finds (and removes) its own leftovers and nobody else's.</summary>
-    private static string Instance(string stateDirectory) =>
+    public static string Instance(string stateDirectory) =>
         "s" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..12];
 }

@@ -16,7 +16,7 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
     /// <summary>True when every controller this driver needs is mounted here and writable.</summary>
     public static bool IsAvailable(string root) =>
         Controllers.All(c => File.Exists(System.IO.Path.Combine(root, c, "cgroup.procs")))
-        && CanWrite(System.IO.Path.Combine(root, "memory"));
+        && CgroupFiles.CanCreateChild(System.IO.Path.Combine(root, "memory"));
 
     public IWorkerCgroup Create(string workerId, SandboxProfile profile)
     {
@@ -99,21 +99,6 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
 
     private static string Number(int? value) => value is null or < 0 ? "*" : value.Value.ToString();
 
-    private static bool CanWrite(string directory)
-    {
-        var probe = System.IO.Path.Combine(directory, $"sandbox-probe-{Environment.ProcessId}");
-        try
-        {
-            Directory.CreateDirectory(probe);
-            Directory.Delete(probe);
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
-
     private sealed class Worker(Dictionary<string, string> directories) : IWorkerCgroup
     {
         public Dictionary<string, string> Directories { get; } = directories;
@@ -129,18 +114,13 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
         {
             try
             {
-                var oomKills = File.ReadLines(System.IO.Path.Combine(Directories["memory"], "memory.oom_control"))
-                    .Select(line => line.Split(' '))
-                    .Where(parts => parts is ["oom_kill", _])
-                    .Select(parts => long.Parse(parts[1]))
-                    .FirstOrDefault();
                 return new CgroupUsage(
                     Read("memory", "memory.usage_in_bytes"),
                     Read("memory", "memory.max_usage_in_bytes"),
                     Read("memory", "memory.limit_in_bytes"),
                     Read("pids", "pids.current"),
-                    long.TryParse(File.ReadAllText(System.IO.Path.Combine(Directories["pids"], "pids.max")).Trim(), out var pidsMax) ? pidsMax : 0,
-                    oomKills);
+                    Read("pids", "pids.max"),
+                    CgroupFiles.ReadKey(System.IO.Path.Combine(Directories["memory"], "memory.oom_control"), "oom_kill"));
             }
             catch (IOException)
             {
@@ -157,41 +137,24 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
         }
 
         /// <summary>Kills what is left inside (v1 has no cgroup.kill), then removes the directory once it is empty.</summary>
-        public static void Remove(string directory)
+        public static void Remove(string directory) => CgroupFiles.Remove(directory, KillProcesses);
+
+        private static void KillProcesses(string directory)
         {
-            if (!Directory.Exists(directory))
+            foreach (var pid in File.ReadAllLines(System.IO.Path.Combine(directory, "cgroup.procs")).Where(l => l.Length > 0).Select(int.Parse))
             {
-                return;
-            }
-
-            for (var attempt = 0; attempt < 50; attempt++)
-            {
-                var pids = File.ReadAllLines(System.IO.Path.Combine(directory, "cgroup.procs")).Where(l => l.Length > 0).Select(int.Parse).ToList();
-                foreach (var pid in pids)
-                {
-                    try
-                    {
-                        System.Diagnostics.Process.GetProcessById(pid).Kill();
-                    }
-                    catch (ArgumentException)
-                    {
-                        // Already gone.
-                    }
-                }
-
                 try
                 {
-                    Directory.Delete(directory);
-                    return;
+                    using var process = System.Diagnostics.Process.GetProcessById(pid);
+                    process.Kill();
                 }
-                catch (IOException)
+                catch (ArgumentException)
                 {
-                    Thread.Sleep(20);
+                    // Already gone.
                 }
             }
         }
 
-        private long Read(string controller, string file) =>
-            long.TryParse(File.ReadAllText(System.IO.Path.Combine(Directories[controller], file)).Trim(), out var value) ? value : 0;
+        private long Read(string controller, string file) => CgroupFiles.ReadNumber(System.IO.Path.Combine(Directories[controller], file));
     }
 }

@@ -4,12 +4,12 @@ namespace Sandbox.Supervisor.Isolation.Cgroups;
 
 /// <summary>
 /// Puts each worker in its own cgroup with the limits and device rules of its profile. Chosen at
-/// start-up by <see cref="CgroupProbe"/>: <c>v1</c> on hybrid hosts like the build machines,
-/// <c>none</c> where no hierarchy is writable (with a loud warning).
+/// start-up by <see cref="CgroupProbe"/>: <c>v2</c> on pure cgroup v2 hosts (production), <c>v1</c>
+/// on hybrid hosts like the build machines, <c>none</c> where no hierarchy is writable (with a loud warning).
 /// </summary>
 public interface ICgroupDriver
 {
-    /// <summary>As reported by GetStatus: <c>v1</c> or <c>none</c>.</summary>
+    /// <summary>As reported by GetStatus: <c>v2</c>, <c>v1</c> or <c>none</c>.</summary>
     string Name { get; }
 
     /// <summary>Makes the cgroup of one worker and writes its limits; the worker joins it before it executes.</summary>

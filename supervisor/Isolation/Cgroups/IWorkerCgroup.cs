@@ -6,7 +6,7 @@ public interface IWorkerCgroup
     /// <summary>The <c>cgroup.procs</c> files the worker writes its pid to before it executes (empty: no cgroup).</summary>
     IReadOnlyList<string> ProcsFiles { get; }
 
-    /// <summary>The cgroup path as <c>/proc/PID/cgroup</c> shows it for the memory controller, or empty.</summary>
+    /// <summary>The cgroup path as <c>/proc/PID/cgroup</c> shows it (v1: for the memory controller), or empty.</summary>
     string Path { get; }
 
     CgroupUsage ReadUsage();
