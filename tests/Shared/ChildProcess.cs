@@ -5,7 +5,7 @@ namespace Sandbox.Tests.Shared;
 /// <summary>
 /// Runs a program as a child process and waits for it with a hard timeout. A child that outlives
 /// its timeout is killed with its whole process tree, so a hung worker or ffmpeg fails one test
-/// instead of hanging the run.
+/// instead of hanging the run. Timeouts are stretched by <see cref="TestTime"/>.
 /// </summary>
 public static class ChildProcess
 {
@@ -37,6 +37,7 @@ public static class ChildProcess
         }
 
         var commandLine = $"{fileName} {string.Join(' ', info.ArgumentList)}";
+        timeout = TestTime.Limit(timeout);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {commandLine}");
 
         // Nothing is ever typed at a child: an immediate EOF keeps ffmpeg from waiting for keys.

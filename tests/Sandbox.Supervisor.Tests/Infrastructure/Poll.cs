@@ -5,9 +5,10 @@ public static class Poll
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Returns as soon as <paramref name="condition"/> holds; fails with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
+    /// <summary>Returns as soon as <paramref name="condition"/> holds; fails with <paramref name="what"/> after <paramref name="timeout"/> (stretched by <see cref="TestTime"/>).</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
+        timeout = TestTime.Limit(timeout);
         var end = DateTime.UtcNow + timeout;
         while (!await condition())
         {

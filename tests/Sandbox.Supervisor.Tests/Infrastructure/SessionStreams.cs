@@ -7,7 +7,7 @@ namespace Sandbox.Supervisor.Tests.Infrastructure;
 public static class SessionStreams
 {
     /// <summary>Far above what the test clips need on 2 cores; reaching it means something hung.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan Timeout = TestTime.Limit(TimeSpan.FromSeconds(90));
 
     /// <summary>Reads the session's events from <paramref name="fromSequence"/> until the supervisor ends the stream (the session ended).</summary>
     public static async Task<List<SessionEvent>> WatchToEndAsync(SessionsClient client, string sessionId, long fromSequence = 1)

@@ -4,6 +4,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
+using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Workers;
 
 namespace Sandbox.Supervisor.Tests.Infrastructure;
@@ -16,12 +17,12 @@ namespace Sandbox.Supervisor.Tests.Infrastructure;
 /// </summary>
 public sealed class SupervisorProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ReadyTimeout = TestTime.Limit(TimeSpan.FromSeconds(30));
 
     /// <summary>Time for a worker to notice its supervisor is gone (stdin EOF, then at most a 5 s grace) and exit.</summary>
-    public static readonly TimeSpan WorkerExitTimeout = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan WorkerExitTimeout = TestTime.Limit(TimeSpan.FromSeconds(15));
 
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StopTimeout = TestTime.Limit(TimeSpan.FromSeconds(20));
     private const int LogLines = 200;
 
     private readonly TempDirectory _root;
@@ -109,6 +110,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
         }
 
         arguments.ForEach(info.ArgumentList.Add);
+        info.Environment["Sandbox__WorkerStartTimeout"] = TestTime.Limit(new SupervisorOptions().WorkerStartTimeout).ToString();
         foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

@@ -1,24 +1,24 @@
+using System.Diagnostics;
 using Sandbox.Api.V1;
+using Sandbox.Supervisor.Isolation.Cgroups;
 using Sandbox.Supervisor.Tests.Infrastructure;
 
 namespace Sandbox.Supervisor.Tests.Isolation;
 
 /// <summary>
-/// On these hybrid hosts the supervisor uses the cgroup v1 driver: every worker runs in its own
-/// cgroup with its profile's limits from its first instruction, the supervisor reports its usage,
-/// an allocation past memory.limit_in_bytes ends the session as OOM_KILLED, and nothing is left behind.
+/// Whichever cgroup driver the host offers — v1 on the hybrid build machines, v2 in scripts/cgroup2-vm
+/// (as on production hosts) — every worker runs in its own cgroup with its profile's limits from its
+/// first instruction, the supervisor reports its usage, an allocation past the memory limit ends the
+/// session as OOM_KILLED, and nothing is left behind, not even what an earlier run left.
 /// </summary>
 [Collection(SupervisorCollection.Name)]
 public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _profiles = new();
     private SupervisorProcess _supervisor = null!;
-    private IReadOnlyList<string> _othersInstances = [];
 
     public async Task InitializeAsync()
     {
-        // Supervisors of other test runs on this machine have their own instance directories.
-        _othersInstances = Instances();
         foreach (var shipped in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"), "*.json"))
         {
             File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
@@ -33,27 +33,24 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        var instances = Instances().Except(_othersInstances).ToList();
+        var instance = HostCgroups.InstanceDirectory(_supervisor.StateDirectory);
         await _supervisor.DisposeAsync();
 
         // Stopping the supervisor removes its worker cgroups and its own directory.
-        Assert.DoesNotContain(instances, Directory.Exists);
+        Assert.False(Directory.Exists(instance), $"{instance} outlived its supervisor");
     }
 
     public void Dispose() => _profiles.Dispose();
-
-    private static List<string> Instances() =>
-        Directory.Exists("/sys/fs/cgroup/memory/sandbox") ? [.. Directory.EnumerateDirectories("/sys/fs/cgroup/memory/sandbox")] : [];
 
     [Fact]
     public async Task The_isolation_in_use_is_reported()
     {
         var host = (await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).Host;
 
-        Assert.Equal(("v1", "bwrap"), (host.CgroupDriver, host.Namespaces));
+        Assert.Equal((HostCgroups.Driver, "bwrap"), (host.CgroupDriver, host.Namespaces));
     }
 
-    [Fact]
+    [CgroupFact]
     public async Task A_worker_runs_inside_its_own_cgroup_with_its_profiles_limits_and_the_cgroup_goes_with_it()
     {
         var spec = Specs.SlowWebm(_supervisor.AddInput(clips.Long), _supervisor.Output("cgroup.webm"));
@@ -66,16 +63,29 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         Assert.Equal((2L << 30, 64L), (worker.Usage.MemoryMaxBytes, worker.Usage.PidsMax));
         Assert.InRange(worker.Usage.MemoryCurrentBytes, 1, 2L << 30);
 
-        // What the worker itself sees in /proc/self/cgroup: every controller names its cgroup.
-        var own = await File.ReadAllLinesAsync($"/proc/{worker.Pid}/cgroup");
-        foreach (var controller in new[] { "memory", "pids", "cpu", "devices" })
-        {
-            Assert.Contains(own, line => line.EndsWith($":{controller}:{cgroup}", StringComparison.Ordinal));
-        }
-
-        // The worker itself (inside bubblewrap, below the pid the supervisor started) has a network namespace of its own.
+        // The worker itself runs inside bubblewrap, below the pid the supervisor started.
         var inner = WorkerProcesses.Find(_supervisor.StateDirectory).Where(p => p.CommandLine.StartsWith("dotnet", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(inner);
+
+        // Its /proc/PID/cgroup (what it sees as /proc/self/cgroup, short of its own cgroup namespace) names its cgroup: every controller's on v1, the one line on v2.
+        foreach (var pid in inner.Select(p => p.Pid).Prepend(worker.Pid))
+        {
+            var own = await File.ReadAllLinesAsync($"/proc/{pid}/cgroup");
+            if (HostCgroups.Driver == "v1")
+            {
+                Assert.All(CgroupV1Driver.Controllers, c => Assert.Contains(own, line => line.EndsWith($":{c}:{cgroup}", StringComparison.Ordinal)));
+            }
+            else
+            {
+                Assert.Equal([$"0::{cgroup}"], own);
+            }
+        }
+
+        // The default profile's limits, as the kernel holds them.
+        var limits = ExpectedLimits(cgroup);
+        Assert.Equal(limits, limits.Keys.ToDictionary(f => f, f => File.ReadAllText(f).Trim()));
+
+        // The worker has a network namespace of its own.
         Assert.All(inner, p => Assert.NotEqual(new FileInfo("/proc/self/ns/net").LinkTarget, new FileInfo($"/proc/{p.Pid}/ns/net").LinkTarget));
 
         // ...and runs under a seccomp filter (mode 2) with no_new_privs, installed before it executed.
@@ -85,15 +95,12 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         // ...as the unprivileged worker user as the host sees it, not uid 0 renamed inside a user namespace.
         Assert.All(inner.Append((worker.Pid, "")), p => Assert.Contains("Uid:\t65534\t65534\t65534\t65534", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
 
-        var devices = await File.ReadAllTextAsync($"/sys/fs/cgroup/devices{cgroup}/devices.list");
-        Assert.Equal(["c 1:3 rw", "c 1:5 rw", "c 1:9 r"], devices.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
-
         await _supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });
         await SessionStreams.WatchToEndAsync(_supervisor.Sessions, submitted.Id);
-        await Poll.UntilAsync(() => !Directory.Exists($"/sys/fs/cgroup/memory{cgroup}"), TimeSpan.FromSeconds(15), () => $"cgroup {cgroup} still exists");
+        await Poll.UntilAsync(() => !Directory.Exists(HostCgroups.Directory(cgroup)), TimeSpan.FromSeconds(15), () => $"cgroup {cgroup} still exists");
     }
 
-    [Fact]
+    [CgroupFact]
     public async Task Allocating_past_the_memory_limit_ends_the_session_as_oom_killed()
     {
         var input = _supervisor.AddInput(await HighResolutionClipAsync(), "hd.mp4");
@@ -106,6 +113,68 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         Assert.True(session.State == SessionState.Failed && session.Failure.Reason == ErrorReason.OomKilled, $"{session}\n{SessionStreams.Describe(events)}\n{_supervisor.Log}");
         Assert.False(File.Exists(_supervisor.Output("oom.mp4")));
     }
+
+    [CgroupFact]
+    public async Task A_cgroup_left_by_a_killed_supervisor_is_emptied_and_removed_at_start()
+    {
+        // What a supervisor killed outright leaves behind: a worker cgroup, here with a process still in it.
+        var killed = _supervisor;
+        await killed.KillAsync();
+        var instance = HostCgroups.InstanceDirectory(killed.StateDirectory);
+        var stale = Directory.CreateDirectory(Path.Combine(instance, "w-stale")).FullName;
+        using var sleeper = Process.Start("sleep", "600") ?? throw new InvalidOperationException("could not start sleep");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(stale, "cgroup.procs"), sleeper.Id.ToString());
+
+            _supervisor = await SupervisorProcess.RestartAsync(killed);
+
+            Assert.False(Directory.Exists(stale), $"{stale} survived the restart");
+            await Poll.UntilAsync(() => sleeper.HasExited, TimeSpan.FromSeconds(5), () => $"pid {sleeper.Id}, in the stale cgroup, survived the restart");
+        }
+        finally
+        {
+            if (!sleeper.HasExited)
+            {
+                sleeper.Kill();
+                await sleeper.WaitForExitAsync();
+            }
+
+            if (Directory.Exists(stale))
+            {
+                Directory.Delete(stale);
+            }
+
+            if (_supervisor != killed)
+            {
+                await killed.DisposeAsync();
+            }
+            else if (Directory.Exists(instance))
+            {
+                Directory.Delete(instance); // no successor to remove it
+            }
+        }
+    }
+
+    /// <summary>The default profile's limits: file → value, in the driver's own words.</summary>
+    private static Dictionary<string, string> ExpectedLimits(string cgroup) => HostCgroups.Driver == "v1"
+        ? new()
+        {
+            [HostCgroups.Directory(cgroup) + "/memory.limit_in_bytes"] = $"{2L << 30}",
+            [HostCgroups.Directory(cgroup) + "/memory.soft_limit_in_bytes"] = $"{1536L << 20}",
+            [HostCgroups.Directory(cgroup, "pids") + "/pids.max"] = "64",
+            [HostCgroups.Directory(cgroup, "cpu") + "/cpu.cfs_quota_us"] = "200000",
+            [HostCgroups.Directory(cgroup, "cpu") + "/cpu.cfs_period_us"] = "100000",
+            [HostCgroups.Directory(cgroup, "devices") + "/devices.list"] = "c 1:3 rw\nc 1:5 rw\nc 1:9 r",
+        }
+        : new()
+        {
+            [HostCgroups.Directory(cgroup) + "/memory.max"] = $"{2L << 30}",
+            [HostCgroups.Directory(cgroup) + "/memory.high"] = $"{1536L << 20}",
+            [HostCgroups.Directory(cgroup) + "/memory.oom.group"] = "1",
+            [HostCgroups.Directory(cgroup) + "/pids.max"] = "64",
+            [HostCgroups.Directory(cgroup) + "/cpu.max"] = "200000 100000",
+        };
 
     private async Task<string> HighResolutionClipAsync()
     {

@@ -23,7 +23,7 @@ public sealed class SupervisorCrashTests(TestClips clips)
         Assert.Equal(SessionState.Running, running.State);
         Assert.True(WorkerProcesses.IsAlive(running.WorkerPid), $"worker pid {running.WorkerPid} is not alive while RUNNING");
 
-        var cgroup = "/sys/fs/cgroup/memory" + Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers).Usage.Cgroup;
+        var cgroup = HostCgroups.Directory(Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers).Usage.Cgroup);
 
         await supervisor.KillAsync();
 
