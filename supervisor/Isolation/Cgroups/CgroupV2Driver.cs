@@ -23,9 +23,7 @@ public sealed class CgroupV2Driver(string root, string instance, ICgroupDeviceFi
     public static bool IsAvailable(string root)
     {
         var available = Path.Combine(root, "cgroup.controllers");
-        return File.Exists(available)
-            && !Controllers.Except(File.ReadAllText(available).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Any()
-            && CgroupFiles.CanCreateChild(root);
+        return File.Exists(available) && MissingIn(available).Count == 0 && CgroupFiles.CanCreateChild(root);
     }
 
     public IWorkerCgroup Create(string workerId, SandboxProfile profile)
@@ -72,12 +70,16 @@ public sealed class CgroupV2Driver(string root, string instance, ICgroupDeviceFi
     private static void EnableControllers(string directory)
     {
         var file = Path.Combine(directory, "cgroup.subtree_control");
-        var missing = Controllers.Except(File.ReadAllText(file).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        var missing = MissingIn(file);
         if (missing.Count > 0)
         {
             File.WriteAllText(file, string.Join(' ', missing.Select(c => "+" + c)));
         }
     }
+
+    /// <summary>Which of <see cref="Controllers"/> a <c>cgroup.controllers</c> or <c>cgroup.subtree_control</c> file does not list.</summary>
+    private static List<string> MissingIn(string file) =>
+        [.. Controllers.Except(File.ReadAllText(file).Split(' ', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))];
 
     private static void Apply(Worker cgroup, SandboxProfile profile)
     {

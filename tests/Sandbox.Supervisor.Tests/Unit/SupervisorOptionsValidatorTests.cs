@@ -28,4 +28,13 @@ public sealed class SupervisorOptionsValidatorTests
         Assert.Contains(failures, f => f.Contains("/nonexistent-root", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Sandbox:WorkerPath", StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("auto", true)]
+    [InlineData("v2", true)]
+    [InlineData("v1", true)]
+    [InlineData("none", true)]
+    [InlineData("v3", false)]
+    public void The_cgroup_driver_is_auto_v2_v1_or_none(string driver, bool valid) =>
+        Assert.Equal(valid, new SupervisorOptionsValidator().Validate(null, new SupervisorOptions { CgroupDriver = driver }).Succeeded);
 }
