@@ -52,7 +52,7 @@ public static class SupervisorHost
         services.AddSingleton<SessionRunner>();
         services.AddSingleton<ProfileCatalog>();
         services.AddSingleton<SeccompPrograms>();
-        services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetService<ICgroupDeviceFilter>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));
+        services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
         services.AddSingleton<SessionManager>();

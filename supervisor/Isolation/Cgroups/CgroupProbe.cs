@@ -10,19 +10,13 @@ internal static class CgroupProbe
 {
     public const string Root = "/sys/fs/cgroup";
 
-    public static ICgroupDriver Choose(IOptions<SupervisorOptions> options, ICgroupDeviceFilter? devices, ILogger logger)
+    public static ICgroupDriver Choose(IOptions<SupervisorOptions> options, ILogger logger)
     {
         var wanted = options.Value.CgroupDriver;
         var instance = Instance(options.Value.StateDirectory);
         if (wanted is "auto" or "v2" && CgroupV2Driver.IsAvailable(Root))
         {
-            if (devices is null)
-            {
-                logger.LogWarning(
-                    "cgroup v2 without a device filter: the profiles' device allowlists are enforced only by the worker's minimal /dev, not by the kernel");
-            }
-
-            return new CgroupV2Driver(Root, instance, devices);
+            return new CgroupV2Driver(Root, instance);
         }
 
         if (wanted == "v2")

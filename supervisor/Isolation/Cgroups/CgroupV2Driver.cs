@@ -1,3 +1,4 @@
+using Sandbox.Supervisor.Isolation.Devices;
 using Sandbox.Supervisor.Isolation.Profiles;
 
 namespace Sandbox.Supervisor.Isolation.Cgroups;
@@ -8,9 +9,10 @@ namespace Sandbox.Supervisor.Isolation.Cgroups;
 /// workers. v2 lets only leaves hold processes once controllers are enabled for their children,
 /// which is why workers sit two levels below the root and <c>sandbox</c> and <c>INSTANCE</c> stay
 /// empty; the supervisor itself may be in the root (exempt from that rule) or in a leaf elsewhere.
-/// Devices are allowed by <paramref name="devices"/> (v2 has no devices controller).
+/// v2 has no devices controller: the profile's device allowlist is a BPF program on the worker's
+/// cgroup (<see cref="DeviceFilter"/>).
 /// </summary>
-public sealed class CgroupV2Driver(string root, string instance, ICgroupDeviceFilter? devices) : ICgroupDriver, IDisposable
+public sealed class CgroupV2Driver(string root, string instance) : ICgroupDriver, IDisposable
 {
     /// <summary>Enabled for the workers' cgroups; a v2 hierarchy without one of them is not usable.</summary>
     public static readonly string[] Controllers = ["memory", "pids", "cpu"];
@@ -35,7 +37,9 @@ public sealed class CgroupV2Driver(string root, string instance, ICgroupDeviceFi
         try
         {
             Apply(cgroup, profile);
-            devices?.Attach(cgroup.Directory, profile.Devices ?? []);
+
+            // Before the worker joins, so no instruction of it runs unfiltered.
+            DeviceFilter.Attach(cgroup.Directory, profile.Devices ?? []);
             return cgroup;
         }
         catch

@@ -260,6 +260,8 @@ public sealed class SupervisorProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Its last words (why it stopped) may still be in the pipes: this waits for them too.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"the supervisor exited with code {_process.ExitCode} before it was ready:\n{Log}");
             }
 
