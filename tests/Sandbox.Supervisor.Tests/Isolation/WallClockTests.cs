@@ -19,8 +19,10 @@ public sealed class WallClockTests(TestClips clips) : IDisposable
             File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
         }
 
-        await File.WriteAllTextAsync(_profiles.File("brief.json"), """
-            { "extends": "default", "description": "two seconds per worker", "limits": { "wallClock": "00:00:02" } }
+        // Long enough for a first progress event, where emulation makes everything slower too.
+        var wallClock = TestTime.Limit(TimeSpan.FromSeconds(2)).ToString(@"hh\:mm\:ss");
+        await File.WriteAllTextAsync(_profiles.File("brief.json"), $$"""
+            { "extends": "default", "description": "a few seconds per worker", "limits": { "wallClock": "{{wallClock}}" } }
             """);
         await using var supervisor = await SupervisorProcess.StartAsync(
             new SupervisorSettings(Environment: new Dictionary<string, string> { ["Sandbox__ProfilesDirectory"] = _profiles.Path }));
@@ -30,7 +32,7 @@ public sealed class WallClockTests(TestClips clips) : IDisposable
         var (session, events) = await SessionStreams.RunAsync(supervisor.Sessions, spec);
 
         Assert.True(session.State == SessionState.Failed && session.Failure.Reason == ErrorReason.DeadlineExceeded, $"{session}\n{SessionStreams.Describe(events)}");
-        Assert.Contains("wall-clock limit of 00:00:02 (brief)", session.Failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"wall-clock limit of {wallClock} (brief)", session.Failure.Message, StringComparison.Ordinal);
         Assert.Contains(events, e => e.Progress is not null);
         Assert.False(File.Exists(supervisor.Output("brief.webm")));
     }
