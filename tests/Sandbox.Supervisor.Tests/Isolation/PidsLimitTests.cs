@@ -11,7 +11,7 @@ namespace Sandbox.Supervisor.Tests.Isolation;
 [Collection(SupervisorCollection.Name)]
 public sealed class PidsLimitTests(TestClips clips, FaultInjectionSupervisorFixture fixture) : IClassFixture<FaultInjectionSupervisorFixture>
 {
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan CallTimeout = TestTime.Limit(TimeSpan.FromSeconds(60));
 
     private SupervisorProcess Supervisor => fixture.Supervisor;
 
