@@ -14,14 +14,26 @@ internal static class CgroupProbe
     {
         var wanted = options.Value.CgroupDriver;
         var instance = Instance(options.Value.StateDirectory);
-        if (wanted is "auto" or "v2" && CgroupV2Driver.IsAvailable(Root))
+        if (wanted is "auto" or "v2")
         {
-            return new CgroupV2Driver(Root, instance);
+            var v2 = CgroupV2Driver.IsAvailable(Root) ? CgroupV2Driver.AtRoot(Root, instance) : CgroupV2Driver.InDelegatedSubtree(Root, instance);
+            if (v2 is not null)
+            {
+                if (!v2.AttachesDevicePrograms)
+                {
+                    logger.LogWarning(
+                        "cgroup v2 in the delegated subtree {Directory}: without root the device allowlist cannot be attached as a BPF program; the workers' /dev view alone enforces it",
+                        Path.GetDirectoryName(v2.InstanceDirectory));
+                }
+
+                return v2;
+            }
         }
 
         if (wanted == "v2")
         {
-            throw new InvalidOperationException($"Sandbox:CgroupDriver is v2, but {Root} is not a writable cgroup v2 hierarchy offering {string.Join(", ", CgroupV2Driver.Controllers)}");
+            throw new InvalidOperationException(
+                $"Sandbox:CgroupDriver is v2, but neither {Root} nor this process's own cgroup is a writable cgroup v2 hierarchy offering {string.Join(", ", CgroupV2Driver.Controllers)}");
         }
 
         if (wanted is "auto" or "v1" && CgroupV1Driver.IsAvailable(Root))

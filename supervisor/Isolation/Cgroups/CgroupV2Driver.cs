@@ -4,42 +4,96 @@ using Sandbox.Supervisor.Isolation.Profiles;
 namespace Sandbox.Supervisor.Isolation.Cgroups;
 
 /// <summary>
-/// cgroup v2 (production hosts): one cgroup per worker at <c>sandbox/INSTANCE/WORKER</c> under the
-/// unified hierarchy, so supervisors with different state directories never touch each other's
-/// workers. v2 lets only leaves hold processes once controllers are enabled for their children,
-/// which is why workers sit two levels below the root and <c>sandbox</c> and <c>INSTANCE</c> stay
-/// empty; the supervisor itself may be in the root (exempt from that rule) or in a leaf elsewhere.
-/// v2 has no devices controller: the profile's device allowlist is a BPF program on the worker's
-/// cgroup (<see cref="DeviceFilter"/>).
+/// cgroup v2 (production hosts): one cgroup per worker at <c>PARENT/INSTANCE/WORKER</c>, so
+/// supervisors with different state directories never touch each other's workers. PARENT is
+/// <c>/sandbox</c> of the hierarchy for a root supervisor, or the supervisor's own cgroup when that
+/// is a subtree delegated to it (systemd <c>Delegate=yes</c>), in which case the supervisor first
+/// moves itself into a leaf (<c>supervisor</c>) beside its workers. v2 lets only leaves hold
+/// processes once controllers are enabled for their children, which is why workers sit below an
+/// instance directory that stays empty. v2 has no devices controller: the profile's device allowlist
+/// is a BPF program on the worker's cgroup (<see cref="DeviceFilter"/>), attached when the
+/// supervisor may load one (root); otherwise the worker's /dev view alone holds the allowlist.
 /// </summary>
-public sealed class CgroupV2Driver(string root, string instance) : ICgroupDriver, IDisposable
+public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
 {
     /// <summary>Enabled for the workers' cgroups; a v2 hierarchy without one of them is not usable.</summary>
     public static readonly string[] Controllers = ["memory", "pids", "cpu"];
 
-    private readonly string _instanceDirectory = Path.Combine(root, "sandbox", instance);
+    private readonly string _mount;
+    private readonly IReadOnlyList<string> _enableAlong;
+    private readonly string _instanceDirectory;
+    private readonly bool _attachDevices;
+
+    private CgroupV2Driver(string mount, string parent, IReadOnlyList<string> enableAlong, string instance, bool attachDevices)
+    {
+        _mount = mount;
+        _enableAlong = enableAlong;
+        _instanceDirectory = Path.Combine(parent, instance);
+        _attachDevices = attachDevices;
+    }
 
     public string Name => "v2";
 
-    /// <summary>True when <paramref name="root"/> is a cgroup v2 mount offering every controller this driver needs, and writable.</summary>
-    public static bool IsAvailable(string root)
+    /// <summary>Whether workers' cgroups get the device allowlist as a BPF program (it needs root).</summary>
+    public bool AttachesDevicePrograms => _attachDevices;
+
+    /// <summary>The directory under which this supervisor's worker cgroups are made.</summary>
+    public string InstanceDirectory => _instanceDirectory;
+
+    /// <summary>True when <paramref name="directory"/> is a cgroup v2 directory offering every controller this driver needs, and this process may make children in it.</summary>
+    public static bool IsAvailable(string directory)
     {
-        var available = Path.Combine(root, "cgroup.controllers");
-        return File.Exists(available) && MissingIn(available).Count == 0 && CgroupFiles.CanCreateChild(root);
+        var available = Path.Combine(directory, "cgroup.controllers");
+        return File.Exists(available) && MissingIn(available).Count == 0 && CgroupFiles.CanCreateChild(directory);
+    }
+
+    /// <summary>Workers under <c>/sandbox</c> of the hierarchy mounted at <paramref name="mount"/> (a root supervisor).</summary>
+    public static CgroupV2Driver AtRoot(string mount, string instance) =>
+        new(mount, Path.Combine(mount, "sandbox"), [mount, Path.Combine(mount, "sandbox")], instance, attachDevices: true);
+
+    /// <summary>
+    /// Workers under this process's own cgroup, when that is a v2 subtree delegated to it; null when it
+    /// is the root or not writable. Moves this process into the leaf <c>supervisor</c> of that subtree.
+    /// </summary>
+    public static CgroupV2Driver? InDelegatedSubtree(string mount, string instance)
+    {
+        var own = File.ReadLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..];
+        if (own is null or "/")
+        {
+            return null;
+        }
+
+        var subtree = mount + (own.EndsWith("/supervisor", StringComparison.Ordinal) ? own[..^"/supervisor".Length] : own);
+        if (!IsAvailable(subtree))
+        {
+            return null;
+        }
+
+        var leaf = Directory.CreateDirectory(Path.Combine(subtree, "supervisor")).FullName;
+        File.WriteAllText(Path.Combine(leaf, "cgroup.procs"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new CgroupV2Driver(mount, subtree, [subtree], instance, attachDevices: Environment.IsPrivilegedProcess);
     }
 
     public IWorkerCgroup Create(string workerId, SandboxProfile profile)
     {
-        EnableControllers(root);
-        EnableControllers(Directory.CreateDirectory(Path.Combine(root, "sandbox")).FullName);
+        foreach (var directory in _enableAlong)
+        {
+            EnableControllers(Directory.CreateDirectory(directory).FullName);
+        }
+
         EnableControllers(Directory.CreateDirectory(_instanceDirectory).FullName);
-        var cgroup = new Worker(Directory.CreateDirectory(Path.Combine(_instanceDirectory, workerId)).FullName, $"/sandbox/{instance}/{workerId}");
+        var directoryOfWorker = Directory.CreateDirectory(Path.Combine(_instanceDirectory, workerId)).FullName;
+        var cgroup = new Worker(directoryOfWorker, directoryOfWorker[_mount.Length..]);
         try
         {
             Apply(cgroup, profile);
 
             // Before the worker joins, so no instruction of it runs unfiltered.
-            DeviceFilter.Attach(cgroup.Directory, profile.Devices ?? []);
+            if (_attachDevices)
+            {
+                DeviceFilter.Attach(cgroup.Directory, profile.Devices ?? []);
+            }
+
             return cgroup;
         }
         catch
@@ -60,7 +114,7 @@ public sealed class CgroupV2Driver(string root, string instance) : ICgroupDriver
         }
     }
 
-    /// <summary>On shutdown: removes every worker cgroup of this supervisor and its own directory (<c>sandbox</c> may be shared).</summary>
+    /// <summary>On shutdown: removes every worker cgroup of this supervisor and its own directory (the parent may be shared).</summary>
     public void Dispose()
     {
         RemoveStale();

@@ -86,7 +86,16 @@ public sealed class SupervisorProcess : IAsyncDisposable
 
     private static async Task<SupervisorProcess> StartAsync(SupervisorSettings settings, TempDirectory root)
     {
-        var info = new ProcessStartInfo(SandboxBinaries.DotnetHost)
+        if (settings.Owner is var (uid, gid))
+        {
+            foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(root.Path, "*", SearchOption.AllDirectories).Prepend(root.Path))
+            {
+                Worker.Interop.FileStatus.ChangeOwner(entry, uid, gid);
+            }
+        }
+
+        var prefix = settings.LaunchPrefix ?? [];
+        var info = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : SandboxBinaries.DotnetHost)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -95,6 +104,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
         };
         List<string> arguments =
         [
+            .. prefix.Skip(1), .. prefix.Count > 0 ? [SandboxBinaries.DotnetHost] : Array.Empty<string>(),
             SandboxBinaries.SupervisorAssembly, "serve",
             "--socket", root.File("s.sock"), "--state-dir", root.File("state"),
             "--input-root", root.File("in"), "--output-root", root.File("out"),
