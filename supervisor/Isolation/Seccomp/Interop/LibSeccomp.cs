@@ -20,8 +20,16 @@ internal static unsafe partial class LibSeccomp
     [LibraryImport(Library)]
     public static partial nint seccomp_init(uint defaultAction);
 
+    /// <summary><c>SCMP_FLTATR_CTL_OPTIMIZE</c>: 2 lays the rules out as a binary tree, so a syscall costs O(log n) checks, not O(n).</summary>
+    public const int AttributeOptimize = 8;
+
+    public const uint OptimizeBinaryTree = 2;
+
     [LibraryImport(Library)]
     public static partial void seccomp_release(nint context);
+
+    [LibraryImport(Library)]
+    public static partial int seccomp_attr_set(nint context, int attribute, uint value);
 
     [LibraryImport(Library)]
     public static partial int seccomp_rule_add_array(nint context, uint action, int syscall, uint argumentCount, ArgumentComparison* arguments);
