@@ -31,6 +31,16 @@ internal sealed class WorkerRegistry
         worker.Usage.PidsCurrent = cgroup.PidsCurrent;
         worker.Usage.PidsMax = cgroup.PidsMax;
         worker.Usage.OomKills = cgroup.OomKills;
+        if (cgroup.MemoryPressure is { } pressure)
+        {
+            worker.Usage.MemoryPressure = new MemoryPressure
+            {
+                SomeAvg10 = pressure.SomeAvg10,
+                FullAvg10 = pressure.FullAvg10,
+                SomeTotal = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(pressure.SomeTotal),
+                FullTotal = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(pressure.FullTotal),
+            };
+        }
         return worker;
     }
 }

@@ -178,7 +178,10 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
                     Read("memory.max"),
                     Read("pids.current"),
                     Read("pids.max"),
-                    CgroupFiles.ReadKey(System.IO.Path.Combine(Directory, "memory.events"), "oom_kill"));
+                    CgroupFiles.ReadKey(System.IO.Path.Combine(Directory, "memory.events"), "oom_kill"),
+                    File.Exists(System.IO.Path.Combine(Directory, "memory.pressure"))
+                        ? PressureStall.Parse(File.ReadAllText(System.IO.Path.Combine(Directory, "memory.pressure")))
+                        : null);
             }
             catch (IOException)
             {

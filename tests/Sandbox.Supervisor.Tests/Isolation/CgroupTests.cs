@@ -61,6 +61,10 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         var cgroup = worker.Usage.Cgroup;
         Assert.StartsWith("/sandbox/", cgroup);
         Assert.Equal((2L << 30, 64L), (worker.Usage.MemoryMaxBytes, worker.Usage.PidsMax));
+
+        // PSI is a cgroup v2 file: reported there (a worker that has run for a while has stalled a little or not at all), absent on v1.
+        Assert.Equal(HostCgroups.Driver == "v2", worker.Usage.MemoryPressure is not null);
+        Assert.InRange(worker.Usage.MemoryPressure?.SomeAvg10 ?? 0, 0, 100);
         Assert.InRange(worker.Usage.MemoryCurrentBytes, 1, 2L << 30);
 
         // The worker itself runs inside bubblewrap, below the pid the supervisor started.
