@@ -36,12 +36,7 @@ internal sealed class WorkerReachablePaths
 
         var copy = Path.Combine(Inputs, Path.GetFileName(input));
         Console.Error.WriteLine($"note: the worker user ({user}) cannot read {input}; transcoding a copy");
-        await using (var source = File.OpenRead(input))
-        await using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-        {
-            await source.CopyToAsync(target, cancellationToken);
-        }
-
+        await CopyAsync(input, copy, cancellationToken);
         File.SetUnixFileMode(copy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         return copy;
     }
@@ -61,17 +56,19 @@ internal sealed class WorkerReachablePaths
         var partial = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.partial");
         try
         {
-            await using (var source = File.OpenRead(produced))
-            await using (var target = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                await source.CopyToAsync(target, cancellationToken);
-            }
-
+            await CopyAsync(produced, partial, cancellationToken);
             File.Move(partial, output, overwrite: true);
         }
         finally
         {
             File.Delete(partial);
         }
+    }
+
+    private static async Task CopyAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        await using var from = File.OpenRead(source);
+        await using var to = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await from.CopyToAsync(to, cancellationToken);
     }
 }

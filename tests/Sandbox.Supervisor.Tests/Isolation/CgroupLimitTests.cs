@@ -23,7 +23,7 @@ public sealed class CgroupLimitTests : IDisposable
         _driver = CgroupProbe.Choose(Options.Create(new SupervisorOptions { StateDirectory = _state.Path }), NullLogger.Instance);
     }
 
-    private static SandboxProfile Default { get; } = ProfileLoader.Load(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"))["default"];
+    private static SandboxProfile Default { get; } = ShippedProfiles.Load()["default"];
 
     public void Dispose()
     {

@@ -19,16 +19,11 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        foreach (var shipped in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"), "*.json"))
-        {
-            File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
-        }
-
         // Far below what a 1080p x264 encode needs, but enough for the worker to start.
-        await File.WriteAllTextAsync(_profiles.File("tiny.json"), """
+        var settings = await ShippedProfiles.WithExtraAsync(_profiles, "tiny", """
             { "extends": "default", "description": "too little memory for 1080p", "limits": { "memoryMax": "96MiB", "memoryHigh": "96MiB" } }
             """);
-        _supervisor = await SupervisorProcess.StartAsync(new SupervisorSettings(Environment: new Dictionary<string, string> { ["Sandbox__ProfilesDirectory"] = _profiles.Path }));
+        _supervisor = await SupervisorProcess.StartAsync(settings);
     }
 
     public async Task DisposeAsync()

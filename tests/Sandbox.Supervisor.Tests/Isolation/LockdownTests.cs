@@ -32,8 +32,8 @@ public sealed class LockdownTests(TestClips clips, FaultInjectionSupervisorFixtu
     [InlineData("kexec_load")]
     public async Task A_forbidden_syscall_after_lockdown_kills_the_worker_and_the_session_fails_naming_it(string syscall)
     {
-        var (session, channel) = await StartSlowSessionAsync(Supervisor, $"killed-{syscall}", "default");
-        using var _ = channel;
+        using var slow = await SlowSession.StartAsync(Supervisor, clips, $"killed-{syscall}", "default");
+        var (session, channel) = (slow.Id, slow.Channel);
         var worker = new FaultInjectionClient(channel);
 
         var call = worker.MisbehaveAsync(new MisbehaveRequest { Syscall = syscall }, deadline: DateTime.UtcNow + CallTimeout).ResponseAsync;
@@ -54,8 +54,8 @@ public sealed class LockdownTests(TestClips clips, FaultInjectionSupervisorFixtu
     [InlineData("strict")]
     public async Task New_sockets_after_lockdown_fail_with_EPERM_and_the_worker_keeps_serving(string profile)
     {
-        var (session, channel) = await StartSlowSessionAsync(Supervisor, $"sockets-{profile}", profile);
-        using var _ = channel;
+        using var slow = await SlowSession.StartAsync(Supervisor, clips, $"sockets-{profile}", profile);
+        var (session, channel) = (slow.Id, slow.Channel);
         var worker = new FaultInjectionClient(channel);
 
         var inet = await worker.MisbehaveAsync(new MisbehaveRequest { Syscall = "socket_inet" }, deadline: DateTime.UtcNow + CallTimeout);
@@ -95,8 +95,8 @@ public sealed class LockdownTests(TestClips clips, FaultInjectionSupervisorFixtu
     public async Task Workers_of_a_supervisor_without_fault_injection_do_not_serve_it()
     {
         await using var supervisor = await SupervisorProcess.StartAsync();
-        var (session, channel) = await StartSlowSessionAsync(supervisor, "no-fault-injection", "default");
-        using var _ = channel;
+        using var slow = await SlowSession.StartAsync(supervisor, clips, "no-fault-injection", "default");
+        var (session, channel) = (slow.Id, slow.Channel);
         var worker = new FaultInjectionClient(channel);
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
@@ -119,17 +119,5 @@ public sealed class LockdownTests(TestClips clips, FaultInjectionSupervisorFixtu
             var status = File.ReadAllLines(Path.Combine(task, "status")).Select(l => l.Split(':', 2)).ToDictionary(p => p[0], p => p[1].Trim());
             return (int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), int.Parse(status["Seccomp_filters"], CultureInfo.InvariantCulture), int.Parse(status["NoNewPrivs"], CultureInfo.InvariantCulture));
         })];
-    }
-
-    /// <summary>Submits a long VP9 transcode and waits for its first progress: the worker is then locked down and transcoding. Returns a channel to the worker's socket.</summary>
-    private async Task<(string Session, GrpcChannel Worker)> StartSlowSessionAsync(SupervisorProcess supervisor, string name, string profile)
-    {
-        var spec = Specs.SlowWebm(supervisor.AddInput(clips.Long), Path.Combine(supervisor.OutputDirectory(name), "out.webm"));
-        spec.Profile = profile;
-        var submitted = await SessionStreams.SubmitAsync(supervisor.Sessions, spec);
-        await SessionStreams.WaitForProgressAsync(supervisor.Sessions, submitted.Id);
-        var workers = await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest(), deadline: DateTime.UtcNow + CallTimeout);
-        var socket = Assert.Single(workers.Workers, w => w.SessionId == submitted.Id).Socket;
-        return (submitted.Id, UnixSocketChannel.Create(socket));
     }
 }

@@ -1,6 +1,7 @@
 using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Tests.Infrastructure;
 
 namespace Sandbox.Supervisor.Tests.Isolation;
 
@@ -91,7 +92,7 @@ public sealed class NamespaceTests : IDisposable
 
     private async Task<ChildProcessResult> InSandboxAsync(string script)
     {
-        var profile = ProfileLoader.Load(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"))["default"];
+        var profile = ShippedProfiles.Load()["default"];
         var view = new SandboxView([], _sockets, _input, _output);
         var environment = new Dictionary<string, string>(profile.Environment!);
         IReadOnlyList<string> command = [.. Worker.Prefix, .. Bubblewrap.Wrap(profile, view, environment, ["/bin/sh", "-c", script])];

@@ -1,7 +1,6 @@
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Tests.Infrastructure;
-using Sandbox.Supervisor.Workers;
 using CancelRequest = Sandbox.Api.V1.CancelRequest;
 using FaultInjectionClient = Sandbox.Api.Worker.V1.FaultInjection.FaultInjectionClient;
 
@@ -18,23 +17,19 @@ public sealed class PidsLimitTests(TestClips clips, FaultInjectionSupervisorFixt
     [Fact]
     public async Task A_thread_bomb_in_the_worker_stops_at_pids_max_and_the_worker_carries_on()
     {
-        var spec = Specs.SlowWebm(Supervisor.AddInput(clips.Long), Path.Combine(Supervisor.OutputDirectory("thread-bomb"), "out.webm"));
-        var submitted = await SessionStreams.SubmitAsync(Supervisor.Sessions, spec);
-        await SessionStreams.WaitForProgressAsync(Supervisor.Sessions, submitted.Id);
-        var worker = Assert.Single((await Supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers, w => w.SessionId == submitted.Id);
-        using var channel = UnixSocketChannel.Create(worker.Socket);
+        using var slow = await SlowSession.StartAsync(Supervisor, clips, "thread-bomb");
 
-        var answer = await new FaultInjectionClient(channel).MisbehaveAsync(new MisbehaveRequest { Syscall = "thread_bomb" }, deadline: DateTime.UtcNow + CallTimeout);
+        var answer = await new FaultInjectionClient(slow.Channel).MisbehaveAsync(new MisbehaveRequest { Syscall = "thread_bomb" }, deadline: DateTime.UtcNow + CallTimeout);
 
         Assert.StartsWith("EAGAIN after ", answer.Result, StringComparison.Ordinal);
         var started = int.Parse(answer.Result.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(started, 1, 63);
-        Assert.Equal(64, worker.Usage.PidsMax);
-        var running = await SessionStreams.GetAsync(Supervisor.Sessions, submitted.Id);
+        Assert.Equal(64, slow.Worker.Usage.PidsMax);
+        var running = await SessionStreams.GetAsync(Supervisor.Sessions, slow.Id);
         Assert.Equal(SessionState.Running, running.State);
 
-        await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });
-        var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, submitted.Id);
+        await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = slow.Id });
+        var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, slow.Id);
         Assert.Equal(SessionState.Cancelled, events[^1].StateChanged?.State);
     }
 }

@@ -1,6 +1,7 @@
 using Sandbox.Supervisor.Isolation.Namespaces;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
+using Sandbox.Supervisor.Tests.Infrastructure;
 
 namespace Sandbox.Supervisor.Tests.Isolation;
 
@@ -71,7 +72,7 @@ public sealed class SeccompTests : IDisposable
         var compile = await ChildProcess.RunAsync("gcc", ["-o", probe, probe + ".c"], TimeSpan.FromSeconds(60));
         Assert.True(compile.ExitCode == 0, compile.StandardError);
 
-        var profiles = ProfileLoader.Load(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"));
+        var profiles = ShippedProfiles.Load();
         var profile = profiles[profileName];
         var filter = _host.File($"{profileName}.bpf");
         SeccompCompiler.Compile(profileName, profile.Seccomp!, filter);

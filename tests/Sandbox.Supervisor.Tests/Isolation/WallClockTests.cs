@@ -14,18 +14,12 @@ public sealed class WallClockTests(TestClips clips) : IDisposable
     [Fact]
     public async Task A_worker_past_its_profiles_wall_clock_limit_is_stopped_and_the_session_fails_as_deadline_exceeded()
     {
-        foreach (var shipped in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "sandbox-profiles"), "*.json"))
-        {
-            File.Copy(shipped, _profiles.File(Path.GetFileName(shipped)));
-        }
-
         // Long enough for a first progress event, where emulation makes everything slower too.
         var wallClock = TestTime.Limit(TimeSpan.FromSeconds(2)).ToString(@"hh\:mm\:ss");
-        await File.WriteAllTextAsync(_profiles.File("brief.json"), $$"""
+        var settings = await ShippedProfiles.WithExtraAsync(_profiles, "brief", $$"""
             { "extends": "default", "description": "a few seconds per worker", "limits": { "wallClock": "{{wallClock}}" } }
             """);
-        await using var supervisor = await SupervisorProcess.StartAsync(
-            new SupervisorSettings(Environment: new Dictionary<string, string> { ["Sandbox__ProfilesDirectory"] = _profiles.Path }));
+        await using var supervisor = await SupervisorProcess.StartAsync(settings);
         var spec = Specs.SlowWebm(supervisor.AddInput(clips.Long), supervisor.Output("brief.webm"));
         spec.Profile = "brief";
 

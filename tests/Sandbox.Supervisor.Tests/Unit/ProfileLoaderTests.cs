@@ -1,11 +1,12 @@
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Tests.Infrastructure;
 
 namespace Sandbox.Supervisor.Tests.Unit;
 
 /// <summary>Profiles as data: the shipped ones load and mean what they say; bad ones are refused naming file, field and problem.</summary>
 public sealed class ProfileLoaderTests : IDisposable
 {
-    private static readonly string Shipped = Path.Combine(AppContext.BaseDirectory, "sandbox-profiles");
+    private static readonly string Shipped = ShippedProfiles.Directory;
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
