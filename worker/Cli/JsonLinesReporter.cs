@@ -73,6 +73,20 @@ internal sealed class JsonLinesReporter(Stream output) : IReporter
         json.WriteNumber("fps", Math.Round(progress.FramesPerSecond, 2));
         json.WriteNumber("speed", Math.Round(progress.Speed, 3));
         json.WriteNumber("elapsed", Math.Round(progress.Elapsed.TotalSeconds, 3));
+        if (progress.Checkpoints is { } checkpoints)
+        {
+            json.WriteNumber("chunks", checkpoints.Chunks);
+            json.WriteNumber("durableTime", Math.Round(checkpoints.DurableTime.TotalSeconds, 6));
+            if (checkpoints.ResumedFrom is { } resumed)
+            {
+                json.WriteNumber("resumedFrom", Math.Round(resumed.TotalSeconds, 6));
+            }
+
+            if (checkpoints.Repaired is { } repaired)
+            {
+                json.WriteString("repaired", repaired);
+            }
+        }
     }
 
     private void Write(Action<Utf8JsonWriter> body)

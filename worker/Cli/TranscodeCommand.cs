@@ -16,7 +16,7 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
 
         var positional = new List<string>();
         var options = new List<(string Name, string? Value)>();
-        string[] flags = ["--no-video", "--no-audio", "--json"];
+        string[] flags = ["--no-video", "--no-audio", "--json", "--keep-chunks"];
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -59,6 +59,9 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
         bool dropVideo = false, dropAudio = false, json = false;
         OutputContainer? container = null;
         TimeSpan? deadline = null;
+        string? checkpointDirectory = null, session = null;
+        TimeSpan? chunkLength = null;
+        var keepChunks = false;
         var policy = InputPolicy.Default;
         List<string> inputRoots = [], outputRoots = [], formats = [];
 
@@ -144,6 +147,20 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
                     }
 
                     break;
+                case "--checkpoints": checkpointDirectory = text; break;
+                case "--session": session = text; break;
+                case "--keep-chunks": keepChunks = true; break;
+                case "--chunk-length":
+                    if (CommandLineValues.TryParseDuration(text, out var length))
+                    {
+                        chunkLength = length;
+                    }
+                    else
+                    {
+                        Bad("checkpoints.chunk_length", $"'{text}' is not a duration like 4s");
+                    }
+
+                    break;
                 default:
                     Bad("arguments", $"unknown option {name} (see 'sandbox-worker --help')");
                     break;
@@ -165,7 +182,18 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
             Video = dropVideo ? null : video with { Codec = videoCodec ?? ContainerRules.DefaultVideoCodec(chosen) },
             Audio = dropAudio ? null : audio with { Codec = audioCodec ?? ContainerRules.DefaultAudioCodec(chosen) },
             Deadline = deadline,
+            Checkpoints = checkpointDirectory is null ? null : new CheckpointOptions
+            {
+                Directory = checkpointDirectory,
+                Session = session ?? "cli",
+                ChunkLength = chunkLength ?? CheckpointOptions.DefaultChunkLength,
+                KeepChunks = keepChunks,
+            },
         };
+        if (checkpointDirectory is null && (session is not null || chunkLength is not null || keepChunks))
+        {
+            Bad("checkpoints", "--session, --chunk-length and --keep-chunks need --checkpoints DIR");
+        }
         policy = policy with
         {
             InputRoots = inputRoots,

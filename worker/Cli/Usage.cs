@@ -24,6 +24,10 @@ internal static class Usage
           --allow-format NAME               input demuxer allowlist (repeatable; replaces the default)
           --max-pixels N  --max-samples N   decoder caps
           --deadline DURATION               e.g. 90s, 10m, 00:10:00
+          --checkpoints DIR                 write durable chunks + manifest there; run again to resume
+          --chunk-length DURATION           target chunk length (default 4s, 1s–10m)
+          --session KEY                     whose checkpoints these are (default "cli"); others are refused
+          --keep-chunks                     keep DIR's chunks and manifest after the output is assembled
           --json                            JSON lines on stdout instead of human output
           --verbose                         FFmpeg's informational log on stderr
 

@@ -44,4 +44,10 @@ public enum ErrorReason
 
     /// <summary>The worker could not finish sandboxing itself (its lockdown filter could not be installed), so it never opened the input.</summary>
     WORKER_START_FAILED,
+
+    /// <summary>A checkpoint manifest is corrupt, of an unknown version, or belongs to another session, input or settings.</summary>
+    CHECKPOINT_INVALID,
+
+    /// <summary>The input is not the file the checkpoints were made from (size, modification time or content differ).</summary>
+    INPUT_CHANGED,
 }

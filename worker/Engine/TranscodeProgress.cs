@@ -7,4 +7,12 @@ namespace Sandbox.Worker.Engine;
 /// <param name="FramesPerSecond">Average encoding rate in video frames per wall-clock second.</param>
 /// <param name="Speed">Media time produced per wall-clock time (2.0 = twice real time).</param>
 /// <param name="Elapsed">Wall-clock time since the transcode started.</param>
-public sealed record TranscodeProgress(long Frames, TimeSpan OutputTime, double? Percent, double FramesPerSecond, double Speed, TimeSpan Elapsed);
+/// <param name="Checkpoints">For a checkpointed transcode: what is durable so far.</param>
+public sealed record TranscodeProgress(long Frames, TimeSpan OutputTime, double? Percent, double FramesPerSecond, double Speed, TimeSpan Elapsed, CheckpointProgress? Checkpoints = null);
+
+/// <summary>The durable part of a checkpointed transcode.</summary>
+/// <param name="Chunks">Chunks on disk and in the manifest.</param>
+/// <param name="DurableTime">Media time they cover: what a crash can no longer take away.</param>
+/// <param name="ResumedFrom">Where this run continued a previous one, or null when it started from zero.</param>
+/// <param name="Repaired">What damaged checkpoints were found and redone, or null.</param>
+public sealed record CheckpointProgress(int Chunks, TimeSpan DurableTime, TimeSpan? ResumedFrom, string? Repaired = null);

@@ -48,8 +48,15 @@ public sealed class Transcoder(TimeProvider time)
         var temporaryPath = Path.Combine(Path.GetDirectoryName(outputPath)!, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
         try
         {
-            var result = Transcode(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, progress);
+            var result = spec.Checkpoints is null
+                ? Transcode(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, progress)
+                : ChunkedTranscode.Run(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, duration => Meter(progress, duration));
             File.Move(temporaryPath, outputPath, overwrite: true);
+            if (spec.Checkpoints is { KeepChunks: false } checkpoints)
+            {
+                CheckpointStore.Remove(checkpoints.Directory);
+            }
+
             return result with { OutputPath = outputPath };
         }
         catch (Exception e) when (FailureMapping.Map(e, interrupt) is { } failure)
@@ -81,7 +88,7 @@ public sealed class Transcoder(TimeProvider time)
             throw new TranscodeException(ErrorReason.INPUT_UNSUPPORTED, $"the input ({input.FormatName}) has no {Wanted(spec)} stream to transcode");
         }
 
-        var meter = new ProgressMeter(time, input.Duration, progress, ProgressInterval);
+        var meter = Meter(progress, input.Duration);
         using var output = MediaOutput.Create(temporaryPath, ContainerRules.MuxerName(spec.Container), interrupt);
         var pipelines = new IStreamPipeline?[input.Streams.Count];
         try
@@ -118,6 +125,8 @@ public sealed class Transcoder(TimeProvider time)
             }
         }
     }
+
+    private ProgressMeter Meter(IProgress<TranscodeProgress>? progress, TimeSpan? inputDuration) => new(time, inputDuration, progress, ProgressInterval);
 
     private static void Pump(MediaInput input, IStreamPipeline?[] pipelines, InterruptGuard interrupt, ProgressMeter meter)
     {

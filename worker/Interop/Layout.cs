@@ -53,6 +53,7 @@ internal static class Layout
         public const int height = 60;
         public const int sample_aspect_ratio = 64;
         public const int sample_rate = 116;
+        public const int initial_padding = 128;
         public const int ch_layout = 144;
     }
 
@@ -65,6 +66,7 @@ internal static class Layout
         public const int sample_rate = 352;
         public const int sample_fmt = 360;
         public const int frame_size = 364;
+        public const int initial_padding = 708;
         public const int framerate = 712;
         public const int ch_layout = 920;
     }

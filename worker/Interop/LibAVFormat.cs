@@ -29,6 +29,9 @@ internal static unsafe partial class LibAVFormat
     public static partial int av_read_frame(InputContextHandle context, PacketHandle packet);
 
     [LibraryImport(NativeLibraries.AVFormat)]
+    public static partial int avformat_seek_file(InputContextHandle context, int streamIndex, long minTimestamp, long timestamp, long maxTimestamp, int flags);
+
+    [LibraryImport(NativeLibraries.AVFormat)]
     public static partial Rational av_guess_frame_rate(InputContextHandle context, nint stream, nint frame);
 
     [LibraryImport(NativeLibraries.AVFormat)]

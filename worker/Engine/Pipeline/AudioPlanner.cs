@@ -8,7 +8,10 @@ namespace Sandbox.Worker.Engine;
 /// </summary>
 internal static class AudioPlanner
 {
-    public static EncodingPlan Plan(MediaInput input, MediaStreamInfo stream, AudioSettings audio, CodecInfo codec, bool globalHeader, DecoderLimits limits)
+    /// <param name="countSamples">Make timestamps sample counts (a chunked transcode cuts its audio at exact samples).</param>
+    /// <param name="startSample">Cut every sample before this one, sample-exact (a resumed chunked transcode, so its frames land on the grid of the run it continues).</param>
+    public static EncodingPlan Plan(
+        MediaInput input, MediaStreamInfo stream, AudioSettings audio, CodecInfo codec, bool globalHeader, DecoderLimits limits, bool countSamples = false, long? startSample = null)
     {
         var decoder = Decoder.Open(input, stream, limits);
         FilterGraph? graph = null;
@@ -19,13 +22,23 @@ internal static class AudioPlanner
                 : codec.SampleFormats[0];
             var sampleRate = ChooseSampleRate(audio.SampleRate ?? decoder.SampleRate, codec.SampleRates);
             var layout = ChannelLayouts.Default(audio.Channels ?? Math.Max(1, stream.Channels));
-            var chain = new[]
+            var chain = new List<FilterSpec>
             {
-                new FilterSpec("aformat", $"sample_fmts={CodecInfo.SampleFormatName(sampleFormat)}:sample_rates={sampleRate}:channel_layouts={layout}"),
+                new("aformat", $"sample_fmts={CodecInfo.SampleFormatName(sampleFormat)}:sample_rates={sampleRate}:channel_layouts={layout}"),
             };
+            if (countSamples)
+            {
+                chain.Add(new FilterSpec("asettb", $"expr=1/{sampleRate}"));
+            }
+
+            if (startSample is { } start)
+            {
+                chain.Add(new FilterSpec("atrim", $"start_pts={start}"));
+            }
+
             graph = FilterGraph.CreateAudio(decoder, stream.TimeBase, chain);
 
-            var encoder = Encoder.Open(new EncoderSettings
+            var settings = new EncoderSettings
             {
                 Codec = codec,
                 TimeBase = new Rational(1, graph.OutputSampleRate),
@@ -34,14 +47,15 @@ internal static class AudioPlanner
                 ChannelLayout = layout,
                 BitRate = audio.BitRate,
                 GlobalHeader = globalHeader,
-            });
+            };
+            var encoder = Encoder.Open(settings);
             if (!codec.AcceptsAnyFrameSize && encoder.FrameSize > 0)
             {
                 graph.SetOutputFrameSize(encoder.FrameSize);
             }
 
             var description = $"audio: {stream.CodecName} {decoder.SampleRate} Hz {decoder.ChannelLayout} → {codec.Name} {graph.OutputSampleRate} Hz {layout}";
-            return new EncodingPlan(decoder, graph, encoder, description);
+            return new EncodingPlan(decoder, graph, encoder, settings, description);
         }
         catch
         {

@@ -2,128 +2,79 @@ using Sandbox.Worker.Interop;
 
 namespace Sandbox.Worker.Engine;
 
-/// <summary>
-/// decode → filter → encode → mux for one stream. Frames move through reused <see cref="Frame"/>
-/// and <see cref="Packet"/> objects, so the steady state allocates nothing on the managed heap.
-/// </summary>
+/// <summary>decode → filter (<see cref="FilteredStream"/>) → encode → mux for one stream, into one output file.</summary>
 internal sealed class EncodingPipeline : IStreamPipeline
 {
-    private readonly Decoder _decoder;
-    private readonly FilterGraph _graph;
+    private readonly FilteredStream _source;
     private readonly Encoder _encoder;
     private readonly MediaOutput _output;
     private readonly ProgressMeter _meter;
     private readonly int _outputIndex;
-    private readonly long _startOffset;
     private readonly bool _isVideo;
-    private readonly Frame _decoded = new();
-    private readonly Frame _filtered = new();
     private readonly Packet _encoded = new();
+    private readonly Action<Frame> _encode;
     private Rational _outputTimeBase;
-    private long? _nextPts;
     private long _frameDuration;
 
     public EncodingPipeline(MediaInput input, EncodingPlan plan, MediaOutput output, ProgressMeter meter)
     {
-        _decoder = plan.Decoder;
-        _graph = plan.Graph;
+        _source = new FilteredStream(input, plan.Decoder, plan.Graph);
         _encoder = plan.Encoder;
         _output = output;
         _meter = meter;
         _isVideo = plan.Decoder.Stream.Kind == MediaKind.Video;
-        _startOffset = Timeline.StartOffset(input, plan.Decoder.Stream);
         _outputIndex = output.AddStream(plan.Encoder);
+        _encode = Encode;
         Description = plan.Description;
     }
 
     public string Description { get; }
 
     /// <summary>Packets the decoder rejected as invalid data and that were skipped.</summary>
-    public long SkippedPackets { get; private set; }
+    public long SkippedPackets => _source.SkippedPackets;
 
     public void Start()
     {
         _outputTimeBase = _output.StreamTimeBase(_outputIndex);
-        _frameDuration = _isVideo && _graph.OutputFrameRate.IsValid
-            ? Math.Max(1, Rational.Rescale(1, _graph.OutputFrameRate.Invert(), _encoder.TimeBase))
-            : 0;
+        _frameDuration = VideoFrameDuration(_isVideo, _source.Graph, _encoder);
     }
 
-    public void Process(Packet packet)
-    {
-        var accepted = _decoder.Send(packet);
-        packet.Unref();
-        if (!accepted)
-        {
-            SkippedPackets++;
-            return;
-        }
-
-        DrainDecoder();
-    }
+    public void Process(Packet packet) => _source.Process(packet, _encode);
 
     public void Flush()
     {
-        _decoder.Send(null);
-        DrainDecoder();
-        _graph.End(_nextPts - _startOffset);
-        DrainGraph();
+        _source.Flush(_encode);
         _encoder.Send(null);
         DrainEncoder();
     }
 
     public void Dispose()
     {
-        _decoded.Dispose();
-        _filtered.Dispose();
         _encoded.Dispose();
         _encoder.Dispose();
-        _graph.Dispose();
-        _decoder.Dispose();
+        _source.Dispose();
     }
 
-    private void DrainDecoder()
+    /// <summary>One frame's duration in the encoder's time base (video encoders leave packet durations unset); 0 for audio.</summary>
+    internal static long VideoFrameDuration(bool isVideo, FilterGraph graph, Encoder encoder) =>
+        isVideo && graph.OutputFrameRate.IsValid
+            ? Math.Max(1, Rational.Rescale(1, graph.OutputFrameRate.Invert(), encoder.TimeBase))
+            : 0;
+
+    private void Encode(Frame filtered)
     {
-        var timeBase = _decoder.Stream.TimeBase;
-        while (_decoder.TryReceive(_decoded))
+        if (filtered.Pts is { } pts)
         {
-            // Frames without a timestamp continue from the previous one, so filters never see a gap or a rewind.
-            var pts = _decoded.BestEffortTimestamp ?? _nextPts;
-            if (pts is { } known)
-            {
-                _nextPts = known + FrameDuration(timeBase);
-                _decoded.Pts = known - _startOffset;
-            }
-
-            _graph.Push(_decoded);
-            _decoded.Unref();
-            DrainGraph();
+            filtered.Pts = Rational.Rescale(pts, _source.Graph.OutputTimeBase, _encoder.TimeBase);
         }
-    }
 
-    private long FrameDuration(Rational timeBase) => _isVideo
-        ? (_decoder.Stream.FrameRate.IsValid ? Rational.Rescale(1, _decoder.Stream.FrameRate.Invert(), timeBase) : 1)
-        : Rational.Rescale(_decoded.SampleCount, new Rational(1, _decoder.SampleRate), timeBase);
-
-    private void DrainGraph()
-    {
-        while (_graph.Pull(_filtered) == FilterResult.Frame)
+        _encoder.Send(filtered);
+        if (_isVideo)
         {
-            if (_filtered.Pts is { } pts)
-            {
-                _filtered.Pts = Rational.Rescale(pts, _graph.OutputTimeBase, _encoder.TimeBase);
-            }
-
-            _filtered.ClearPictureType();
-            _encoder.Send(_filtered);
-            _filtered.Unref();
-            if (_isVideo)
-            {
-                _meter.OnVideoFrameEncoded();
-            }
-
-            DrainEncoder();
+            _meter.OnVideoFrameEncoded();
         }
+
+        DrainEncoder();
     }
 
     private void DrainEncoder()
@@ -132,7 +83,7 @@ internal sealed class EncodingPipeline : IStreamPipeline
         {
             if (_isVideo && _encoded.Duration <= 0)
             {
-                // Video encoders leave durations unset; without them the last frame has no length and the file ends one frame early.
+                // Without durations the last frame has no length and the file ends one frame early.
                 _encoded.Duration = _frameDuration;
             }
 

@@ -2,5 +2,8 @@ using Sandbox.Worker.Interop;
 
 namespace Sandbox.Worker.Engine;
 
-/// <summary>The opened decoder, filter chain and encoder of one stream, ready to be wired to the output.</summary>
-internal sealed record EncodingPlan(Decoder Decoder, FilterGraph Graph, Encoder Encoder, string Description);
+/// <summary>
+/// The opened decoder, filter chain and encoder of one stream, ready to be wired to the output, and
+/// the settings the encoder was opened with (a chunked transcode opens a fresh encoder per chunk).
+/// </summary>
+internal sealed record EncodingPlan(Decoder Decoder, FilterGraph Graph, Encoder Encoder, EncoderSettings Settings, string Description);

@@ -10,7 +10,17 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
 
     public TimeSpan OutputTime { get; private set; }
 
+    /// <summary>What is durable so far, for a checkpointed transcode.</summary>
+    public CheckpointProgress? Checkpoints { get; set; }
+
     public void OnVideoFrameEncoded() => Frames++;
+
+    /// <summary>Starts the counts where a resumed transcode's durable chunks end.</summary>
+    public void Resume(long frames, TimeSpan outputTime)
+    {
+        Frames = frames;
+        OutputTime = outputTime;
+    }
 
     public void OnMediaWritten(TimeSpan end)
     {
@@ -37,6 +47,6 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
         double? percent = inputDuration is { } d && d > TimeSpan.Zero
             ? Math.Min(100, 100 * OutputTime.TotalSeconds / d.TotalSeconds)
             : null;
-        return new TranscodeProgress(Frames, OutputTime, percent, Frames / seconds, OutputTime.TotalSeconds / seconds, elapsed);
+        return new TranscodeProgress(Frames, OutputTime, percent, Frames / seconds, OutputTime.TotalSeconds / seconds, elapsed, Checkpoints);
     }
 }

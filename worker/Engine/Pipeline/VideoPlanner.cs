@@ -39,7 +39,7 @@ internal static class VideoPlanner
             chain.Add(new FilterSpec("format", CodecInfo.PixelFormatName(pixelFormat)));
             graph = FilterGraph.CreateVideo(decoder, stream.TimeBase, chain);
 
-            var encoder = Encoder.Open(new EncoderSettings
+            var settings = new EncoderSettings
             {
                 Codec = codec,
                 TimeBase = graph.OutputTimeBase,
@@ -53,9 +53,10 @@ internal static class VideoPlanner
                 Threads = video.Threads,
                 GlobalHeader = globalHeader,
                 CodecOptions = CodecOptions(video),
-            });
+            };
+            var encoder = Encoder.Open(settings);
             var description = $"video: {stream.CodecName} {decoder.Width}x{decoder.Height} → {codec.Name} {graph.OutputWidth}x{graph.OutputHeight} {CodecInfo.PixelFormatName(graph.OutputFormat)} {graph.OutputFrameRate} fps";
-            return new EncodingPlan(decoder, graph, encoder, description);
+            return new EncodingPlan(decoder, graph, encoder, settings, description);
         }
         catch
         {

@@ -39,6 +39,11 @@ public static class SpecValidator
             Add("deadline", "must be positive");
         }
 
+        if (spec.Checkpoints is { } checkpoints)
+        {
+            ValidateCheckpoints(spec, checkpoints, Add);
+        }
+
         if (spec.Video is { } video)
         {
             ValidateVideo(spec.Container, video, Add);
@@ -50,6 +55,29 @@ public static class SpecValidator
         }
 
         return violations;
+    }
+
+    private static void ValidateCheckpoints(TranscodeSpec spec, CheckpointOptions checkpoints, Action<string, string> add)
+    {
+        if (string.IsNullOrWhiteSpace(checkpoints.Directory))
+        {
+            add("checkpoints.directory", "is required");
+        }
+
+        if (string.IsNullOrWhiteSpace(checkpoints.Session))
+        {
+            add("checkpoints.session", "is required");
+        }
+
+        if (checkpoints.ChunkLength < CheckpointOptions.MinChunkLength || checkpoints.ChunkLength > CheckpointOptions.MaxChunkLength)
+        {
+            add("checkpoints.chunk_length", $"must be between {CheckpointOptions.MinChunkLength.TotalSeconds} s and {CheckpointOptions.MaxChunkLength.TotalMinutes} min");
+        }
+
+        if (spec.Video?.Codec == VideoCodec.Copy || spec.Audio?.Codec == AudioCodec.Copy)
+        {
+            add("checkpoints", "a stream copy cannot be cut into independent chunks; checkpoints need every kept stream re-encoded");
+        }
     }
 
     private static void ValidateVideo(OutputContainer container, VideoSettings video, Action<string, string> add)

@@ -17,4 +17,7 @@ public sealed record TranscodeSpec
 
     /// <summary>Wall-clock limit for the whole transcode, or null for none.</summary>
     public TimeSpan? Deadline { get; init; }
+
+    /// <summary>Produce the output as durable chunks that a later run can continue from, or null for a single pass.</summary>
+    public CheckpointOptions? Checkpoints { get; init; }
 }

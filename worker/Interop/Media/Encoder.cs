@@ -18,6 +18,12 @@ public sealed class Encoder : IDisposable
     /// <summary>Samples per audio frame the encoder requires (0 when any size goes).</summary>
     public int FrameSize => Field.Read<int>(Pointer, Layout.AVCodecContext.frame_size);
 
+    /// <summary>The frame rate the video encoder was opened with (0/0 for audio).</summary>
+    public Rational FrameRate => Field.Read<Rational>(Pointer, Layout.AVCodecContext.framerate);
+
+    /// <summary>Priming samples the encoder emits before the first real one (AAC 1024, Opus 312); 0 for video.</summary>
+    public int InitialPadding => Field.Read<int>(Pointer, Layout.AVCodecContext.initial_padding);
+
     internal CodecContextHandle Context => _context;
 
     private nint Pointer => _context.DangerousGetHandle();

@@ -97,6 +97,16 @@ public sealed class MediaInput : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Positions the demuxer at the last keyframe at or before <paramref name="position"/>, counted from
+    /// the file's start (as the output timeline is), so decoding from there reaches that point cleanly.
+    /// </summary>
+    public void SeekBefore(TimeSpan position)
+    {
+        var target = StartTimeMicroseconds + (long)position.TotalMicroseconds;
+        FFmpegException.ThrowIfError(LibAVFormat.avformat_seek_file(_context, -1, long.MinValue, target, target, 0), "avformat_seek_file");
+    }
+
     /// <summary>The stream FFmpeg considers best of a kind (<c>av_find_best_stream</c>), or null.</summary>
     public MediaStreamInfo? BestStream(MediaKind kind)
     {

@@ -53,9 +53,12 @@ public sealed class MediaOutput : IDisposable
         return Field.Read<int>(stream, Layout.AVStream.index);
     }
 
+    /// <summary>Records the priming samples of an audio stream, so the muxer marks them to be skipped (mp4 edit list, Matroska CodecDelay).</summary>
+    public void SetInitialPadding(int index, int samples) =>
+        Field.Write(Field.Read<nint>(StreamPointer(index), Layout.AVStream.codecpar), Layout.AVCodecParameters.initial_padding, samples);
+
     /// <summary>Time base the muxer chose for a stream; valid after <see cref="Open"/>.</summary>
-    public Rational StreamTimeBase(int index) =>
-        Field.Read<Rational>(Field.Read<nint>(Field.Read<nint>(Pointer, Layout.AVFormatContext.streams), index * nint.Size), Layout.AVStream.time_base);
+    public Rational StreamTimeBase(int index) => Field.Read<Rational>(StreamPointer(index), Layout.AVStream.time_base);
 
     /// <summary>Opens the file through the <c>file</c> protocol and writes the container header.</summary>
     public void Open(IEnumerable<KeyValuePair<string, string>> muxerOptions)
@@ -88,6 +91,8 @@ public sealed class MediaOutput : IDisposable
         _context.Dispose();
         GC.KeepAlive(_interrupt);
     }
+
+    private nint StreamPointer(int index) => Field.Read<nint>(Field.Read<nint>(Pointer, Layout.AVFormatContext.streams), index * nint.Size);
 
     private nint NewStream()
     {

@@ -15,4 +15,17 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc")]
     public static partial void free(nint pointer);
+
+    public const int O_RDONLY = 0;
+    public const int O_DIRECTORY = 0x10000;
+    public const int O_CLOEXEC = 0x80000;
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int open(string path, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport("libc")]
+    public static partial int close(int fd);
 }
