@@ -7,7 +7,7 @@ namespace Sandbox.Worker.Cli;
 /// The parsed <c>transcode</c> command line. Parsing collects every problem as a field violation
 /// (named like the spec's fields), so a bad command line fails the same way a bad spec does.
 /// </summary>
-public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bool Json)
+public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bool Json, InjectedFault? Fault = null)
 {
     public static TranscodeCommand Parse(IReadOnlyList<string> args)
     {
@@ -16,7 +16,7 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
 
         var positional = new List<string>();
         var options = new List<(string Name, string? Value)>();
-        string[] flags = ["--no-video", "--no-audio", "--json", "--keep-chunks"];
+        string[] flags = ["--no-video", "--no-audio", "--json", "--keep-chunks", "--allow-fault-injection"];
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -62,6 +62,8 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
         string? checkpointDirectory = null, session = null;
         TimeSpan? chunkLength = null;
         var keepChunks = false;
+        var allowFaults = false;
+        InjectedFault? fault = null;
         var policy = InputPolicy.Default;
         List<string> inputRoots = [], outputRoots = [], formats = [];
 
@@ -150,6 +152,15 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
                 case "--checkpoints": checkpointDirectory = text; break;
                 case "--session": session = text; break;
                 case "--keep-chunks": keepChunks = true; break;
+                case "--allow-fault-injection": allowFaults = true; break;
+                case "--fault":
+                    fault = InjectedFault.Parse(text);
+                    if (fault is null)
+                    {
+                        Bad("fault", $"'{text}' is not kill@FRAMES or segv@FRAMES");
+                    }
+
+                    break;
                 case "--chunk-length":
                     if (CommandLineValues.TryParseDuration(text, out var length))
                     {
@@ -201,8 +212,13 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
             AllowedFormats = formats.Count > 0 ? formats : policy.AllowedFormats,
         };
 
+        if (fault is not null && !allowFaults)
+        {
+            Bad("fault", "fault injection is for tests: it needs --allow-fault-injection");
+        }
+
         violations.AddRange(SpecValidator.Validate(spec));
-        return violations.Count > 0 ? throw new TranscodeException(violations) : new TranscodeCommand(spec, policy, json);
+        return violations.Count > 0 ? throw new TranscodeException(violations) : new TranscodeCommand(spec, policy, json, fault);
     }
 
     private static void ParseVideoShorthand(string text, ref VideoSettings video, ref VideoCodec? codec, ref bool drop, Action<string, string> bad)

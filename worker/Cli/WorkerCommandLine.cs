@@ -69,7 +69,14 @@ internal static class WorkerCommandLine
         try
         {
             var command = TranscodeCommand.Parse(args);
-            var result = await new Transcoder().RunAsync(command.Spec, command.Policy, reporter, cancellation.Token);
+            var transcoder = new Transcoder();
+            var progress = command.Fault?.Watch(reporter, transcoder.ProgressInterval) ?? reporter;
+            if (command.Fault is not null)
+            {
+                transcoder = new Transcoder { ProgressInterval = TimeSpan.Zero };
+            }
+
+            var result = await transcoder.RunAsync(command.Spec, command.Policy, progress, cancellation.Token);
             reporter.Completed(result);
             return Success;
         }

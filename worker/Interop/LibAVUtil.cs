@@ -33,6 +33,10 @@ internal static unsafe partial class LibAVUtil
     [LibraryImport(NativeLibraries.AVUtil)]
     public static partial void av_frame_unref(FrameHandle frame);
 
+    /// <summary>The same function on a raw pointer: only <see cref="NativeCrash"/> uses it, to fault inside FFmpeg on purpose.</summary>
+    [LibraryImport(NativeLibraries.AVUtil, EntryPoint = "av_frame_unref")]
+    public static partial void av_frame_unref_pointer(nint frame);
+
     [LibraryImport(NativeLibraries.AVUtil, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int av_dict_set(ref nint dictionary, string key, string value, int flags);
 

@@ -70,7 +70,12 @@ public sealed class WorkerResult
                     Completed = new WorkerCompletion(
                         root.GetProperty("output").GetString() ?? "",
                         root.GetProperty("frames").GetInt64(),
-                        root.GetProperty("outputTime").GetDouble());
+                        root.GetProperty("outputTime").GetDouble())
+                    {
+                        Chunks = root.TryGetProperty("chunks", out var chunks) ? chunks.GetInt32() : null,
+                        ResumedFrom = root.TryGetProperty("resumedFrom", out var resumed) ? resumed.GetDouble() : null,
+                        Repaired = root.TryGetProperty("repaired", out var repaired) ? repaired.GetString() : null,
+                    };
                     break;
                 case "error":
                     Error = new WorkerError(

@@ -27,7 +27,9 @@ internal sealed class ChunkWriter : IDisposable
     private readonly ProgressMeter _meter;
     private bool _finished;
 
-    public ChunkWriter(int index, string directory, string settings, EncoderSettings? video, EncoderSettings? audio, long audioKeepFrom, ProgressMeter meter, InterruptGuard interrupt)
+    /// <param name="audioKeep">The audio packets (pts range, in samples) this chunk owns: from its first packet to the next chunk's first.</param>
+    public ChunkWriter(
+        int index, string directory, string settings, EncoderSettings? video, EncoderSettings? audio, (long From, long Until) audioKeep, ProgressMeter meter, InterruptGuard interrupt)
     {
         Index = index;
         _directory = directory;
@@ -37,8 +39,8 @@ internal sealed class ChunkWriter : IDisposable
         _output = MediaOutput.Create(PartialPath, ChunkMuxer, interrupt);
         try
         {
-            _video = video is null ? null : new StreamPart(_output, Encoder.Open(video), keepFrom: long.MinValue);
-            _audio = audio is null ? null : new StreamPart(_output, Encoder.Open(audio), audioKeepFrom);
+            _video = video is null ? null : new StreamPart(_output, Encoder.Open(video), keepFrom: long.MinValue, keepUntil: long.MaxValue);
+            _audio = audio is null ? null : new StreamPart(_output, Encoder.Open(audio), audioKeep.From, audioKeep.Until);
             _output.Open(MuxerOptions);
             _video?.Start(_output);
             _audio?.Start(_output);
@@ -65,14 +67,14 @@ internal sealed class ChunkWriter : IDisposable
     {
         _video!.Encoder.Send(frame);
         _meter.OnVideoFrameEncoded();
-        Drain(_video, keepUntil: long.MaxValue);
+        Drain(_video, _video.KeepUntil);
     }
 
     /// <summary>Encodes an audio frame whose pts is in samples (the audio encoder's time base).</summary>
     public void WriteAudio(Frame frame)
     {
         _audio!.Encoder.Send(frame);
-        Drain(_audio, keepUntil: long.MaxValue);
+        Drain(_audio, _audio.KeepUntil);
     }
 
     /// <summary>Flushes the video encoder: the chunk gets no more video.</summary>
@@ -81,18 +83,18 @@ internal sealed class ChunkWriter : IDisposable
         if (_video is { Ended: false })
         {
             _video.Encoder.Send(null);
-            Drain(_video, keepUntil: long.MaxValue);
+            Drain(_video, _video.KeepUntil);
             _video.Ended = true;
         }
     }
 
-    /// <summary>Flushes the audio encoder, keeping only packets before <paramref name="keepUntil"/> (the next chunk's first packet).</summary>
-    public void EndAudio(long keepUntil)
+    /// <summary>Flushes the audio encoder. The last chunk keeps everything it flushes (the end of the stream); others stop at the next chunk's first packet.</summary>
+    public void EndAudio(bool last)
     {
         if (_audio is { Ended: false })
         {
             _audio.Encoder.Send(null);
-            Drain(_audio, keepUntil);
+            Drain(_audio, last ? long.MaxValue : _audio.KeepUntil);
             _audio.Ended = true;
         }
     }
@@ -184,11 +186,13 @@ internal sealed class ChunkWriter : IDisposable
     }
 
     /// <summary>One stream of the chunk: its encoder, the packets it keeps and what they covered.</summary>
-    private sealed class StreamPart(MediaOutput output, Encoder encoder, long keepFrom)
+    private sealed class StreamPart(MediaOutput output, Encoder encoder, long keepFrom, long keepUntil)
     {
         public Encoder Encoder { get; } = encoder;
 
         public long KeepFrom { get; } = keepFrom;
+
+        public long KeepUntil { get; } = keepUntil;
 
         public int OutputIndex { get; } = output.AddStream(encoder);
 

@@ -189,7 +189,7 @@ internal sealed class ChunkedTranscode : IDisposable
         foreach (var writer in _open.Values)
         {
             writer.EndVideo();
-            writer.EndAudio(writer.Index == last ? long.MaxValue : AudioKeepFrom(writer.Index + 1));
+            writer.EndAudio(last: writer.Index == last);
         }
 
         CompleteReadyChunks();
@@ -249,14 +249,13 @@ internal sealed class ChunkedTranscode : IDisposable
 
         foreach (var writer in _open.Values.Where(w => w.Index < _audioChunk))
         {
-            var nextFirstPacket = grid.AudioFirstPacket(writer.Index + 1);
-            if (j <= nextFirstPacket)
+            if (j <= grid.AudioFirstPacket(writer.Index + 1))
             {
                 writer.WriteAudio(frame);
             }
             else
             {
-                writer.EndAudio(grid.AudioPacketPts(nextFirstPacket));
+                writer.EndAudio(last: false);
             }
         }
 
@@ -291,7 +290,7 @@ internal sealed class ChunkedTranscode : IDisposable
             throw new InvalidOperationException($"chunk {chunk} is already durable");
         }
 
-        writer = new ChunkWriter(chunk, _options.Directory, _settings, _videoSettings, _audioSettings, AudioKeepFrom(chunk), _meter, _interrupt);
+        writer = new ChunkWriter(chunk, _options.Directory, _settings, _videoSettings, _audioSettings, (AudioKeepFrom(chunk), AudioKeepFrom(chunk + 1)), _meter, _interrupt);
         _open.Add(chunk, writer);
         return writer;
     }
