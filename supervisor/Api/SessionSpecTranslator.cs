@@ -8,8 +8,10 @@ using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Worker.Engine;
 using Sandbox.Worker.Rpc;
+using AudioCodecProto = Sandbox.Api.V1.AudioCodec;
 using ErrorReason = Sandbox.Api.V1.ErrorReason;
 using InputPolicy = Sandbox.Api.Worker.V1.InputPolicy;
+using VideoCodecProto = Sandbox.Api.V1.VideoCodec;
 
 namespace Sandbox.Supervisor.Api;
 
@@ -98,9 +100,31 @@ internal sealed class SessionSpecTranslator(
             Audio = spec.Audio,
             Deadline = spec.Deadline,
             Policy = Policy(spec),
+            Checkpoints = Checkpointing(sessionId, spec, outputPath!),
         };
         Check(request, spec);
         return request;
+    }
+
+    /// <summary>
+    /// Chunked output, into the session's staging directory, unless the client disabled it or a track
+    /// is stream-copied (copied packets cannot be cut into independent chunks, and copying is cheap to redo).
+    /// </summary>
+    private static Checkpointing? Checkpointing(string sessionId, SessionSpec spec, string outputPath)
+    {
+        var copies = spec.Video is { Drop: false, Codec: VideoCodecProto.Copy } || spec.Audio is { Drop: false, Codec: AudioCodecProto.Copy };
+        if (spec.Checkpoints is { Disabled: true } || copies)
+        {
+            return null;
+        }
+
+        return new Checkpointing
+        {
+            Directory = OutputStaging.CheckpointDirectory(outputPath, sessionId),
+            Session = sessionId,
+            ChunkLength = spec.Checkpoints?.ChunkLength ?? Duration.FromTimeSpan(CheckpointOptions.DefaultChunkLength),
+            Keep = spec.Checkpoints?.Keep ?? false,
+        };
     }
 
     /// <summary>
@@ -177,6 +201,7 @@ internal sealed class SessionSpecTranslator(
         "input" => "input_path",
         "output" => "output.path",
         "container" => "output.container",
+        "checkpoints.chunk_length" => "checkpoints.chunk_length",
         _ => field,
     };
 

@@ -133,6 +133,11 @@ internal sealed class SessionRunner(
                         record.ReportProgress(item.Completed.Progress);
                         var download = record.Spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download;
                         var output = staging.Publish(item.Completed.OutputPath);
+                        if (request.Checkpoints is { Keep: true } checkpoints)
+                        {
+                            staging.PublishCheckpoints(checkpoints.Directory);
+                        }
+
                         record.RecordOutput(download ? null : output, download, item.Completed.Streams);
                         return null;
                     case TranscodeEvent.EventOneofCase.Failed:

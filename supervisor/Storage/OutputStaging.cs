@@ -27,6 +27,13 @@ internal sealed class OutputStaging : IDisposable
 
     public string FinalPath { get; }
 
+    /// <summary>Where a session's checkpoints live: inside its staging directory, so only its worker can write them.</summary>
+    public static string CheckpointDirectory(string finalPath, string sessionId) =>
+        Path.Combine(Path.GetDirectoryName(finalPath)!, Prefix + sessionId, "checkpoints");
+
+    /// <summary>The chunks and manifest a session asked to keep, beside its output once it is published.</summary>
+    public static string KeptCheckpointDirectory(string finalPath) => finalPath + ".chunks";
+
     /// <param name="ledger">Where a link to the directory is kept while it exists (<see cref="StateDirectories.Staging"/>).</param>
     /// <exception cref="IOException">The directory cannot be made or handed to the worker user.</exception>
     public static OutputStaging Create(string finalPath, string sessionId, WorkerUser user, string ledger)
@@ -80,6 +87,27 @@ internal sealed class OutputStaging : IDisposable
 
         File.Move(produced, FinalPath, overwrite: true);
         return FinalPath;
+    }
+
+    /// <summary>Moves the session's kept checkpoints beside its output (replacing older ones), given to the supervisor's user.</summary>
+    public void PublishCheckpoints(string checkpointDirectory)
+    {
+        var kept = KeptCheckpointDirectory(FinalPath);
+        if (Path.GetDirectoryName(Path.GetFullPath(checkpointDirectory)) != Directory || !System.IO.Directory.Exists(checkpointDirectory))
+        {
+            return;
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(checkpointDirectory).Append(checkpointDirectory))
+            {
+                Worker.Interop.FileStatus.ChangeOwner(entry, 0, 0);
+            }
+        }
+
+        Remove(kept);
+        System.IO.Directory.Move(checkpointDirectory, kept);
     }
 
     public void Dispose()

@@ -35,6 +35,13 @@ public static class TranscodeRequestMapper
             Video = request.Video is { Drop: true } ? null : Video(request.Video ?? new(), container),
             Audio = request.Audio is { Drop: true } ? null : Audio(request.Audio ?? new(), container),
             Deadline = request.Deadline?.ToTimeSpan(),
+            Checkpoints = request.Checkpoints is { } checkpoints ? new CheckpointOptions
+            {
+                Directory = checkpoints.Directory,
+                Session = checkpoints.Session,
+                ChunkLength = checkpoints.ChunkLength?.ToTimeSpan() ?? CheckpointOptions.DefaultChunkLength,
+                KeepChunks = checkpoints.Keep,
+            } : null,
         };
         var wire = request.Policy ?? new Api.Worker.V1.InputPolicy();
         var policy = InputPolicy.Default with
@@ -110,6 +117,13 @@ public static class TranscodeRequestMapper
         Percent = progress.Percent ?? 0,
         Fps = progress.FramesPerSecond,
         Speed = progress.Speed,
+        Checkpoints = progress.Checkpoints is { } checkpoints ? new Checkpoints
+        {
+            Count = checkpoints.Chunks,
+            DurableTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(checkpoints.DurableTime),
+            ResumedFrom = checkpoints.ResumedFrom is { } resumed ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(resumed) : null,
+            Repaired = checkpoints.Repaired ?? "",
+        } : null,
     };
 
     public static Failed ToWire(TranscodeException error)

@@ -50,6 +50,33 @@ public static class PathGuard
         return real;
     }
 
+    /// <summary>Returns the canonical path of the checkpoint directory (created when missing); like the output, it must lie under an output root.</summary>
+    public static string ResolveCheckpoints(string path, InputPolicy policy)
+    {
+        const string field = "checkpoints.directory";
+        var full = Path.GetFullPath(path);
+        EnsureUnder(full, policy.OutputRoots, field);
+        var parent = RealPath.Resolve(Path.GetDirectoryName(full) ?? "/");
+        if (parent is null || FileTypes.Of(parent) != FileKind.Directory)
+        {
+            throw TranscodeException.Invalid(field, $"the directory above '{path}' does not exist");
+        }
+
+        var real = Path.Combine(parent, Path.GetFileName(full));
+        EnsureUnder(real, policy.OutputRoots, field);
+        if (FileTypes.Of(real) == FileKind.Missing)
+        {
+            Directory.CreateDirectory(real);
+        }
+
+        if (RealPath.Resolve(real) != real || FileTypes.Of(real) != FileKind.Directory)
+        {
+            throw TranscodeException.Invalid(field, $"'{path}' is not a directory (or is a link to one)");
+        }
+
+        return real;
+    }
+
     private static void EnsureUnder(string path, IReadOnlyList<string> roots, string field)
     {
         if (roots.Count == 0)

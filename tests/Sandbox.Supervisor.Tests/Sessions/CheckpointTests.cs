@@ -1,0 +1,84 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Sandbox.Api.V1;
+using Sandbox.Supervisor.Tests.Infrastructure;
+
+namespace Sandbox.Supervisor.Tests.Sessions;
+
+/// <summary>
+/// Sessions are checkpointed by default: progress in Watch and Get says how many chunks are durable
+/// and up to which media time; the chunks go away with the session unless it asked to keep them.
+/// </summary>
+[Collection(SupervisorCollection.Name)]
+public sealed class CheckpointTests(TestClips clips, SupervisorFixture fixture) : IClassFixture<SupervisorFixture>
+{
+    private SupervisorProcess Supervisor => fixture.Supervisor;
+
+    private SessionsClient Client => Supervisor.Sessions;
+
+    [Fact]
+    public async Task Watch_and_Get_show_the_durable_chunks()
+    {
+        var output = Supervisor.Output("checkpointed.mp4");
+        var spec = Specs.Mp4(Supervisor.AddInput(clips.Long), output);
+        spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(2)) };
+
+        var submitted = await SessionStreams.SubmitAsync(Client, spec);
+        var events = await SessionStreams.WatchToEndAsync(Client, submitted.Id);
+        Assert.True(events[^1].StateChanged?.State == SessionState.Completed, SessionStreams.Describe(events));
+
+        // Live progress reports the count growing with the durable time, never ahead of the output time.
+        var reports = events.Where(e => e.Progress?.Checkpoints is not null).Select(e => e.Progress).ToList();
+        Assert.NotEmpty(reports);
+        Assert.All(reports, p => Assert.True(p.Checkpoints.DurableTime.ToTimeSpan() <= p.OutputTime.ToTimeSpan() + TimeSpan.FromSeconds(0.1)));
+        Assert.True(reports.Select(p => p.Checkpoints.Count).SequenceEqual(reports.Select(p => p.Checkpoints.Count).Order()), "the chunk count went backwards");
+
+        var session = await SessionStreams.GetAsync(Client, submitted.Id);
+        Assert.Equal((int)(TestClips.LongSeconds / 2), session.Progress.Checkpoints.Count);
+        Assert.InRange(session.Progress.Checkpoints.DurableTime.ToTimeSpan().TotalSeconds, TestClips.LongSeconds - 0.05, TestClips.LongSeconds + 0.1);
+        Assert.Null(session.Progress.Checkpoints.ResumedFrom);
+
+        Assert.InRange((await FfprobeReport.ProbeAsync(output)).Duration ?? 0, TestClips.LongSeconds - 0.1, TestClips.LongSeconds + 0.2);
+        Assert.False(Directory.Exists(output + ".chunks"));
+        Assert.DoesNotContain(DirectoryEntries.Of(Supervisor.OutputRoot), name => name.StartsWith('.'));
+    }
+
+    [Fact]
+    public async Task A_session_that_keeps_its_chunks_finds_them_beside_the_output()
+    {
+        var output = Supervisor.Output("kept.mp4");
+        var spec = Specs.Mp4(Supervisor.AddInput(clips.Short), output);
+        spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), Keep = true };
+
+        var submitted = await SessionStreams.SubmitAsync(Client, spec);
+        Assert.Equal(SessionState.Completed, (await SessionStreams.WatchToEndAsync(Client, submitted.Id))[^1].StateChanged?.State);
+
+        var kept = output + ".chunks";
+        Assert.Equal(["chunk-00000.mp4", "chunk-00001.mp4", "manifest.json"], DirectoryEntries.Of(kept).Order());
+        Assert.Contains($"\"session\": \"{submitted.Id}\"", await File.ReadAllTextAsync(Path.Combine(kept, "manifest.json")));
+    }
+
+    [Fact]
+    public async Task Stream_copy_and_disabled_sessions_run_in_one_pass()
+    {
+        var copy = Specs.Mp4(Supervisor.AddInput(clips.Short), Supervisor.Output("copied.mp4"));
+        copy.Audio.Codec = AudioCodec.Copy;
+        var disabled = Specs.Mp4(Supervisor.AddInput(clips.Short), Supervisor.Output("single-pass.mp4"));
+        disabled.Checkpoints = new CheckpointSettings { Disabled = true };
+
+        foreach (var spec in new[] { copy, disabled })
+        {
+            var submitted = await SessionStreams.SubmitAsync(Client, spec);
+            Assert.Equal(SessionState.Completed, (await SessionStreams.WatchToEndAsync(Client, submitted.Id))[^1].StateChanged?.State);
+            Assert.Null((await SessionStreams.GetAsync(Client, submitted.Id)).Progress.Checkpoints);
+        }
+    }
+
+    [Fact]
+    public async Task A_chunk_length_out_of_range_is_an_invalid_spec()
+    {
+        var spec = Specs.Mp4(Supervisor.AddInput(clips.Short), Supervisor.Output("too-short-chunks.mp4"));
+        spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromMilliseconds(200)) };
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, ErrorReason.InvalidSpec, () => Client.SubmitAsync(new SubmitRequest { Spec = spec }).ResponseAsync, "checkpoints.chunk_length");
+    }
+}
