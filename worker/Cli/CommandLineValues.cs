@@ -1,4 +1,6 @@
 using System.Globalization;
+using Sandbox.Worker.Engine;
+using Sandbox.Worker.Interop;
 
 namespace Sandbox.Worker.Cli;
 
@@ -58,5 +60,46 @@ internal static class CommandLineValues
         }
 
         return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out duration);
+    }
+
+    /// <summary>Parses <c>fps=15,height=360,preset=veryfast,threads=2,lookahead=10,codec=hevc</c> (any subset, at least one).</summary>
+    public static bool TryParseAdjustment(string text, out VideoAdjustment adjustment)
+    {
+        adjustment = new VideoAdjustment();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', 2);
+            if (pair.Length != 2)
+            {
+                return false;
+            }
+
+            var (name, value) = (pair[0], pair[1]);
+            switch (name)
+            {
+                case "fps" when Rational.TryParse(value, out var fps):
+                    adjustment = adjustment with { MaxFrameRate = fps };
+                    break;
+                case "height" when int.TryParse(value, out var height):
+                    adjustment = adjustment with { MaxHeight = height };
+                    break;
+                case "preset":
+                    adjustment = adjustment with { Preset = value };
+                    break;
+                case "threads" when int.TryParse(value, out var threads):
+                    adjustment = adjustment with { Threads = threads };
+                    break;
+                case "lookahead" when int.TryParse(value, out var lookahead):
+                    adjustment = adjustment with { Lookahead = lookahead };
+                    break;
+                case "codec" when CodecNames.ParseVideo(value) is { } codec:
+                    adjustment = adjustment with { Codec = codec };
+                    break;
+                default:
+                    return false;
+            }
+        }
+
+        return !adjustment.IsEmpty;
     }
 }

@@ -63,6 +63,7 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
         TimeSpan? chunkLength = null;
         var keepChunks = false;
         var allowFaults = false;
+        VideoAdjustment? adjustment = null;
         InjectedFault? fault = null;
         var policy = InputPolicy.Default;
         List<string> inputRoots = [], outputRoots = [], formats = [];
@@ -153,6 +154,14 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
                 case "--session": session = text; break;
                 case "--keep-chunks": keepChunks = true; break;
                 case "--allow-fault-injection": allowFaults = true; break;
+                case "--adjust":
+                    adjustment = CommandLineValues.TryParseAdjustment(text, out var parsed) ? parsed : null;
+                    if (adjustment is null)
+                    {
+                        Bad("adjustment", $"'{text}' is not a list like fps=15,height=360,preset=veryfast,threads=2,lookahead=10");
+                    }
+
+                    break;
                 case "--fault":
                     fault = InjectedFault.Parse(text);
                     if (fault is null)
@@ -200,6 +209,7 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
                 ChunkLength = chunkLength ?? CheckpointOptions.DefaultChunkLength,
                 KeepChunks = keepChunks,
             },
+            Adjustment = adjustment,
         };
         if (checkpointDirectory is null && (session is not null || chunkLength is not null || keepChunks))
         {

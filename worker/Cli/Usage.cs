@@ -28,6 +28,8 @@ internal static class Usage
           --chunk-length DURATION           target chunk length (default 4s, 1s–10m)
           --session KEY                     whose checkpoints these are (default "cli"); others are refused
           --keep-chunks                     keep DIR's chunks and manifest after the output is assembled
+          --adjust LIST                     encode the chunks still to be made cheaper, e.g. when resuming:
+                                            fps=15,height=360,preset=veryfast,threads=2,lookahead=10
           --json                            JSON lines on stdout instead of human output
           --verbose                         FFmpeg's informational log on stderr
 

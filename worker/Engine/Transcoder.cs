@@ -17,15 +17,19 @@ public sealed class Transcoder(TimeProvider time)
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Runs the transcode on a dedicated thread (FFmpeg calls block), honouring cancellation and the spec's deadline.</summary>
-    public Task<TranscodeResult> RunAsync(TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken) =>
+    /// <param name="adjustments">Where adjustments to a checkpointed transcode arrive while it runs (none when null).</param>
+    public Task<TranscodeResult> RunAsync(
+        TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken, AdjustmentChannel? adjustments = null) =>
         Task.Factory.StartNew(
-            () => Run(spec, policy, progress, cancellationToken),
+            () => Run(spec, policy, progress, cancellationToken, adjustments),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-    public TranscodeResult Run(TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken)
+    public TranscodeResult Run(
+        TranscodeSpec spec, InputPolicy policy, IProgress<TranscodeProgress>? progress, CancellationToken cancellationToken, AdjustmentChannel? adjustments = null)
     {
+        adjustments ??= new AdjustmentChannel();
         var violations = SpecValidator.Validate(spec);
         if (violations.Count > 0)
         {
@@ -53,9 +57,14 @@ public sealed class Transcoder(TimeProvider time)
         var temporaryPath = Path.Combine(Path.GetDirectoryName(outputPath)!, $".{Path.GetFileName(outputPath)}.{Guid.NewGuid():N}.partial");
         try
         {
+            if (spec.Checkpoints is null)
+            {
+                adjustments.Start(spec.Video, checkpointed: false, initial: null);
+            }
+
             var result = spec.Checkpoints is null
                 ? Transcode(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, progress)
-                : ChunkedTranscode.Run(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, duration => Meter(progress, duration));
+                : ChunkedTranscode.Run(spec, policy, inputPath, formatName, temporaryPath, videoEncoder, audioEncoder, interrupt, duration => Meter(progress, duration), adjustments);
             File.Move(temporaryPath, outputPath, overwrite: true);
             if (spec.Checkpoints is { KeepChunks: false } checkpoints)
             {

@@ -81,6 +81,9 @@ public sealed record ChunkRecord
     public StreamSpan? Video { get; init; }
 
     public StreamSpan? Audio { get; init; }
+
+    /// <summary>The adjustment the chunk's video was encoded under (see <see cref="VideoAdjustment.Describe"/>), or null.</summary>
+    public string? Adjustment { get; init; }
 }
 
 /// <summary>

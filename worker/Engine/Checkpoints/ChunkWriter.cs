@@ -25,21 +25,32 @@ internal sealed class ChunkWriter : IDisposable
     private readonly StreamPart? _audio;
     private readonly Packet _packet = new();
     private readonly ProgressMeter _meter;
+    private readonly ChunkVideo? _videoPlan;
+    private readonly FilterGraph? _scaler;
+    private readonly Frame? _scaled;
     private bool _finished;
 
+    /// <param name="video">How this chunk encodes its video (null: no video).</param>
     /// <param name="audioKeep">The audio packets (pts range, in samples) this chunk owns: from its first packet to the next chunk's first.</param>
     public ChunkWriter(
-        int index, string directory, string settings, EncoderSettings? video, EncoderSettings? audio, (long From, long Until) audioKeep, ProgressMeter meter, InterruptGuard interrupt)
+        int index, string directory, string settings, ChunkVideo? video, EncoderSettings? audio, (long From, long Until) audioKeep, ProgressMeter meter, InterruptGuard interrupt)
     {
         Index = index;
         _directory = directory;
         _settings = settings;
         _meter = meter;
+        _videoPlan = video;
         FileName = $"chunk-{index:D5}.mp4";
         _output = MediaOutput.Create(PartialPath, ChunkMuxer, interrupt);
         try
         {
-            _video = video is null ? null : new StreamPart(_output, Encoder.Open(video), keepFrom: long.MinValue, keepUntil: long.MaxValue);
+            if (video?.Scale is { } scale)
+            {
+                _scaler = FilterGraph.CreateVideo(scale.Width, scale.Height, scale.PixelFormat, scale.TimeBase, scale.FrameRate, scale.Chain);
+                _scaled = new Frame();
+            }
+
+            _video = video is null ? null : new StreamPart(_output, Encoder.Open(video.Settings), keepFrom: long.MinValue, keepUntil: long.MaxValue);
             _audio = audio is null ? null : new StreamPart(_output, Encoder.Open(audio), audioKeep.From, audioKeep.Until);
             _output.Open(MuxerOptions);
             _video?.Start(_output);
@@ -62,8 +73,30 @@ internal sealed class ChunkWriter : IDisposable
 
     private string PartialPath => Path.Combine(_directory, FileName + ".partial");
 
-    /// <summary>Encodes a video frame whose pts is in the video encoder's time base.</summary>
+    /// <summary>Encodes a video frame whose pts (in the encoder's time base) counts frames; a frame-rate cut skips all but every n-th.</summary>
     public void WriteVideo(Frame frame)
+    {
+        var plan = _videoPlan!;
+        if ((frame.Pts!.Value - plan.FirstFrame) % plan.FrameStep != 0)
+        {
+            return;
+        }
+
+        if (_scaler is null)
+        {
+            Encode(frame);
+            return;
+        }
+
+        _scaler.Push(frame);
+        while (_scaler.Pull(_scaled!) == FilterResult.Frame)
+        {
+            Encode(_scaled!);
+            _scaled!.Unref();
+        }
+    }
+
+    private void Encode(Frame frame)
     {
         _video!.Encoder.Send(frame);
         _meter.OnVideoFrameEncoded();
@@ -138,6 +171,7 @@ internal sealed class ChunkWriter : IDisposable
             End = end,
             Video = video,
             Audio = audio,
+            Adjustment = _videoPlan?.Adjustment is { IsEmpty: false } adjustment ? adjustment.Describe() : null,
         };
     }
 
@@ -151,6 +185,8 @@ internal sealed class ChunkWriter : IDisposable
     {
         _video?.Encoder.Dispose();
         _audio?.Encoder.Dispose();
+        _scaler?.Dispose();
+        _scaled?.Dispose();
         _packet.Dispose();
         if (!_finished)
         {

@@ -36,8 +36,11 @@ internal sealed class ChunkedTranscode : IDisposable
     private long _resumeVideoFrame;
     private long _resumeAudioFrame;
 
-    private ChunkedTranscode(TranscodeSpec spec, ProgressMeter meter, InterruptGuard interrupt, string inputPath)
+    private readonly AdjustmentChannel _adjustments;
+
+    private ChunkedTranscode(TranscodeSpec spec, ProgressMeter meter, InterruptGuard interrupt, string inputPath, AdjustmentChannel adjustments)
     {
+        _adjustments = adjustments;
         _spec = spec;
         _options = spec.Checkpoints!;
         _meter = meter;
@@ -51,11 +54,11 @@ internal sealed class ChunkedTranscode : IDisposable
     /// <summary>Runs (or continues) the chunked transcode and assembles the output into <paramref name="temporaryPath"/>.</summary>
     public static TranscodeResult Run(
         TranscodeSpec spec, InputPolicy policy, string inputPath, string formatName, string temporaryPath,
-        CodecInfo? videoEncoder, CodecInfo? audioEncoder, InterruptGuard interrupt, Func<TimeSpan?, ProgressMeter> meterFor)
+        CodecInfo? videoEncoder, CodecInfo? audioEncoder, InterruptGuard interrupt, Func<TimeSpan?, ProgressMeter> meterFor, AdjustmentChannel adjustments)
     {
         using var input = MediaInput.Open(inputPath, formatName, policy.Limits, interrupt);
         var meter = meterFor(input.Duration);
-        using var run = new ChunkedTranscode(spec, meter, interrupt, inputPath);
+        using var run = new ChunkedTranscode(spec, meter, interrupt, inputPath, adjustments);
         run._manifest = CheckpointStore.Open(run._options, run._settings, spec.Container, run._input, out var repairs);
         run._repairs = repairs;
         var descriptions = run.Plan(input, videoEncoder, audioEncoder, policy.Limits);
@@ -98,7 +101,7 @@ internal sealed class ChunkedTranscode : IDisposable
         var descriptions = new List<string>();
         if (videoStream is not null)
         {
-            var plan = VideoPlanner.Plan(input, videoStream, _spec.Video!, videoEncoder!, globalHeader: true, limits);
+            var plan = VideoPlanner.Plan(input, videoStream, _spec.Video!, videoEncoder!, globalHeader: true, limits, inBandHeaders: true);
             plan.Encoder.Dispose();
             _video = new FilteredStream(input, plan.Decoder, plan.Graph);
             _videoSettings = plan.Settings;
@@ -107,6 +110,7 @@ internal sealed class ChunkedTranscode : IDisposable
             descriptions.Add(plan.Description);
         }
 
+        _adjustments.Start(videoStream is null ? null : _spec.Video, checkpointed: true, _spec.Adjustment);
         var resumeGrid = _manifest is null ? null : new ChunkGrid(_manifest.ChunkLength, _manifest.Video, _manifest.Audio);
         if (audioStream is not null)
         {
@@ -290,9 +294,32 @@ internal sealed class ChunkedTranscode : IDisposable
             throw new InvalidOperationException($"chunk {chunk} is already durable");
         }
 
-        writer = new ChunkWriter(chunk, _options.Directory, _settings, _videoSettings, _audioSettings, (AudioKeepFrom(chunk), AudioKeepFrom(chunk + 1)), _meter, _interrupt);
+        var video = ChunkVideo(chunk);
+        var settings = video is { Adjustment.IsEmpty: false } ? $"{_settings}+{InputFingerprint.Adjustment(video.Adjustment)}" : _settings;
+        writer = new ChunkWriter(chunk, _options.Directory, settings, video, _audioSettings, (AudioKeepFrom(chunk), AudioKeepFrom(chunk + 1)), _meter, _interrupt);
         _open.Add(chunk, writer);
         return writer;
+    }
+
+    /// <summary>The chunk's video under the adjustment in force when it starts.</summary>
+    private ChunkVideo? ChunkVideo(int chunk)
+    {
+        if (_videoSettings is not { } settings)
+        {
+            return null;
+        }
+
+        var adjustment = _adjustments.ForChunk(chunk);
+        var (width, height) = AdjustmentRules.ScaledSize(settings.Width, settings.Height, adjustment);
+        var scale = (width, height) == (settings.Width, settings.Height)
+            ? null
+            : new ChunkScale(settings.Width, settings.Height, settings.PixelFormat, settings.TimeBase, settings.FrameRate, [new FilterSpec("scale", $"w={width}:h={height}:flags=bicubic")]);
+        return new ChunkVideo(
+            AdjustmentRules.Apply(settings, _spec.Video!.Codec, adjustment, width, height),
+            Grid().VideoFirstFrame(chunk),
+            AdjustmentRules.FrameStep(settings.FrameRate, adjustment),
+            scale,
+            adjustment);
     }
 
     /// <summary>Makes durable, in order, every chunk whose streams have all ended.</summary>

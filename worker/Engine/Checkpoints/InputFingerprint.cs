@@ -33,6 +33,10 @@ internal static class InputFingerprint
         : null;
 
     /// <summary>A short hash of everything in a spec that shapes the encoded output (not paths or deadlines).</summary>
-    public static string Settings(TranscodeSpec spec) =>
-        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{spec.Container}|{spec.Video}|{spec.Audio}")))[..16];
+    public static string Settings(TranscodeSpec spec) => ShortHash($"{spec.Container}|{spec.Video}|{spec.Audio}");
+
+    /// <summary>A short hash of an adjustment, appended to the settings fingerprint of the chunks encoded under it.</summary>
+    public static string Adjustment(VideoAdjustment adjustment) => ShortHash(adjustment.ToString());
+
+    private static string ShortHash(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16];
 }

@@ -12,7 +12,11 @@ internal static class VideoPlanner
     /// <summary>Used when neither the spec nor the input says how many frames per second to make.</summary>
     private static readonly Rational FallbackFrameRate = new(25, 1);
 
-    public static EncodingPlan Plan(MediaInput input, MediaStreamInfo stream, VideoSettings video, CodecInfo codec, bool globalHeader, DecoderLimits limits)
+    /// <param name="inBandHeaders">
+    /// Repeat H.264/HEVC parameter sets at every keyframe, as well as in the global header: a chunked
+    /// transcode needs them so a chunk encoded under an adjustment (new size, rate or preset) carries its own.
+    /// </param>
+    public static EncodingPlan Plan(MediaInput input, MediaStreamInfo stream, VideoSettings video, CodecInfo codec, bool globalHeader, DecoderLimits limits, bool inBandHeaders = false)
     {
         var decoder = Decoder.Open(input, stream, limits);
         FilterGraph? graph = null;
@@ -52,7 +56,7 @@ internal static class VideoPlanner
                 GopSize = video.Gop,
                 Threads = video.Threads,
                 GlobalHeader = globalHeader,
-                CodecOptions = CodecOptions(video),
+                CodecOptions = CodecOptions(video, inBandHeaders),
             };
             var encoder = Encoder.Open(settings);
             var description = $"video: {stream.CodecName} {decoder.Width}x{decoder.Height} → {codec.Name} {graph.OutputWidth}x{graph.OutputHeight} {CodecInfo.PixelFormatName(graph.OutputFormat)} {graph.OutputFrameRate} fps";
@@ -80,7 +84,7 @@ internal static class VideoPlanner
         return width == decoder.Width && height == decoder.Height ? null : $"w={width}:h={height}:flags=bicubic";
     }
 
-    private static List<KeyValuePair<string, string>> CodecOptions(VideoSettings video)
+    private static List<KeyValuePair<string, string>> CodecOptions(VideoSettings video, bool inBandHeaders)
     {
         var options = new List<KeyValuePair<string, string>>();
         if (video.Preset is { } preset)
@@ -101,7 +105,11 @@ internal static class VideoPlanner
         if (video.Codec == VideoCodec.Hevc)
         {
             // x265 prints its own banner and statistics to stderr unless told not to.
-            options.Add(new("x265-params", "log-level=error"));
+            options.Add(new("x265-params", inBandHeaders ? "log-level=error:repeat-headers=1" : "log-level=error"));
+        }
+        else if (video.Codec == VideoCodec.H264 && inBandHeaders)
+        {
+            options.Add(new("x264-params", "repeat-headers=1"));
         }
 
         return options;

@@ -44,6 +44,18 @@ public static class SpecValidator
             ValidateCheckpoints(spec, checkpoints, Add);
         }
 
+        if (spec.Adjustment is { } adjustment)
+        {
+            if (spec.Checkpoints is null)
+            {
+                Add("adjustment", "applies at chunk boundaries: it needs checkpoints");
+            }
+            else if (spec.Video is { Codec: not VideoCodec.Copy } adjusted && AdjustmentRules.Refusal(adjusted, adjustment) is { } refusal)
+            {
+                Add("adjustment", refusal);
+            }
+        }
+
         if (spec.Video is { } video)
         {
             ValidateVideo(spec.Container, video, Add);

@@ -20,4 +20,7 @@ public sealed record TranscodeSpec
 
     /// <summary>Produce the output as durable chunks that a later run can continue from, or null for a single pass.</summary>
     public CheckpointOptions? Checkpoints { get; init; }
+
+    /// <summary>For a checkpointed transcode: the adjustment the chunks still to be made are encoded under (e.g. handed to a resumed worker).</summary>
+    public VideoAdjustment? Adjustment { get; init; }
 }

@@ -33,12 +33,14 @@ public sealed class FilterGraph : IDisposable
     public int OutputSampleRate => LibAVFilter.av_buffersink_get_sample_rate(_sink);
 
     /// <summary>A video chain fed with frames of <paramref name="decoder"/>, timestamps in <paramref name="timeBase"/>.</summary>
-    public static FilterGraph CreateVideo(Decoder decoder, Rational timeBase, IEnumerable<FilterSpec> chain)
+    public static FilterGraph CreateVideo(Decoder decoder, Rational timeBase, IEnumerable<FilterSpec> chain) =>
+        CreateVideo(decoder.Width, decoder.Height, decoder.PixelFormat, timeBase, decoder.Stream.FrameRate, chain);
+
+    /// <summary>A video chain fed with frames of this size and pixel format, timestamps in <paramref name="timeBase"/>.</summary>
+    public static FilterGraph CreateVideo(int width, int height, int pixelFormat, Rational timeBase, Rational frameRate, IEnumerable<FilterSpec> chain)
     {
-        var frameRate = decoder.Stream.FrameRate.IsValid ? $":frame_rate={decoder.Stream.FrameRate}" : "";
-        var source = new FilterSpec(
-            "buffer",
-            $"video_size={decoder.Width}x{decoder.Height}:pix_fmt={decoder.PixelFormat}:time_base={timeBase}:pixel_aspect=0/1{frameRate}");
+        var rate = frameRate.IsValid ? $":frame_rate={frameRate}" : "";
+        var source = new FilterSpec("buffer", $"video_size={width}x{height}:pix_fmt={pixelFormat}:time_base={timeBase}:pixel_aspect=0/1{rate}");
         return Create(source, chain, new FilterSpec("buffersink", null));
     }
 
