@@ -40,6 +40,7 @@ internal static class ChunkAssembler
         var videoOutTimeBase = videoOut is { } vi ? output.StreamTimeBase(vi) : default;
         var audioOutTimeBase = audioOut is { } ai ? output.StreamTimeBase(ai) : default;
         using var packet = new Packet();
+        var lastDts = new Dictionary<int, long>();
         foreach (var chunk in manifest.Chunks)
         {
             using var input = OpenChunk(directory, chunk, limits, interrupt);
@@ -67,11 +68,33 @@ internal static class ChunkAssembler
                 packet.Shift(span.FirstDts);
                 packet.RescaleTimestamps(timeBase, outTimeBase);
                 packet.StreamIndex = outIndex.Value;
+                KeepDtsIncreasing(packet, outIndex.Value, lastDts);
                 output.Write(packet);
             }
         }
 
         output.Finish();
+    }
+
+    /// <summary>
+    /// A chunk encoded under an adjustment may reorder frames more deeply than the chunk before it
+    /// (a frame-rate cut spaces its frames further apart, a preset changes the B-frames), so its first
+    /// decode times can fall at or before the last one written. They are moved just past it: decode
+    /// times only order the packets, presentation times stay exact.
+    /// </summary>
+    private static void KeepDtsIncreasing(Packet packet, int stream, Dictionary<int, long> lastDts)
+    {
+        if (packet.Dts is not { } dts)
+        {
+            return;
+        }
+
+        if (lastDts.TryGetValue(stream, out var last) && dts <= last)
+        {
+            packet.Dts = last + 1;
+        }
+
+        lastDts[stream] = packet.Dts!.Value;
     }
 
     private static MediaInput OpenChunk(string directory, ChunkRecord chunk, DecoderLimits limits, InterruptGuard interrupt) =>

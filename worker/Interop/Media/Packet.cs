@@ -16,7 +16,11 @@ public sealed class Packet : IDisposable
     /// <summary>Presentation timestamp in the owning stream's time base, or null when unknown.</summary>
     public long? Pts => Timestamp(Layout.AVPacket.pts);
 
-    public long? Dts => Timestamp(Layout.AVPacket.dts);
+    public long? Dts
+    {
+        get => Timestamp(Layout.AVPacket.dts);
+        set => Field.Write(Pointer, Layout.AVPacket.dts, value ?? LibAVUtil.AV_NOPTS_VALUE);
+    }
 
     /// <summary>Duration in the stream's time base; 0 when unknown.</summary>
     public long Duration
