@@ -73,11 +73,13 @@ internal sealed class ChunkWriter : IDisposable
 
     private string PartialPath => Path.Combine(_directory, FileName + ".partial");
 
-    /// <summary>Encodes a video frame whose pts (in the encoder's time base) counts frames; a frame-rate cut skips all but every n-th.</summary>
+    /// <summary>
+    /// Encodes a video frame whose pts (in the encoder's time base) counts frames. A frame-rate cut
+    /// keeps the frames on a grid of every n-th frame of the whole timeline, so spacing stays even across chunks.
+    /// </summary>
     public void WriteVideo(Frame frame)
     {
-        var plan = _videoPlan!;
-        if ((frame.Pts!.Value - plan.FirstFrame) % plan.FrameStep != 0)
+        if (frame.Pts!.Value % _videoPlan!.FrameStep != 0)
         {
             return;
         }

@@ -316,7 +316,6 @@ internal sealed class ChunkedTranscode : IDisposable
             : new ChunkScale(settings.Width, settings.Height, settings.PixelFormat, settings.TimeBase, settings.FrameRate, [new FilterSpec("scale", $"w={width}:h={height}:flags=bicubic")]);
         return new ChunkVideo(
             AdjustmentRules.Apply(settings, _spec.Video!.Codec, adjustment, width, height),
-            Grid().VideoFirstFrame(chunk),
             AdjustmentRules.FrameStep(settings.FrameRate, adjustment),
             scale,
             adjustment);
