@@ -36,7 +36,8 @@ internal static class RpcErrors
         ErrorReason.InputNotFound or ErrorReason.SessionNotFound or ErrorReason.UploadNotFound or ErrorReason.WorkerNotFound => StatusCode.NotFound,
         ErrorReason.PathNotAllowed => StatusCode.PermissionDenied,
         ErrorReason.InputLimitExceeded or ErrorReason.UploadTooLarge or ErrorReason.CapacityExhausted => StatusCode.ResourceExhausted,
-        ErrorReason.EncoderUnavailable or ErrorReason.SessionFinished or ErrorReason.OutputNotAvailable or ErrorReason.FfmpegVersionMismatch => StatusCode.FailedPrecondition,
+        ErrorReason.EncoderUnavailable or ErrorReason.SessionFinished or ErrorReason.OutputNotAvailable or ErrorReason.FfmpegVersionMismatch
+            or ErrorReason.AdjustmentRefused => StatusCode.FailedPrecondition,
         ErrorReason.SequenceOutOfRange => StatusCode.OutOfRange,
         ErrorReason.ChecksumMismatch => StatusCode.DataLoss,
         ErrorReason.DeadlineExceeded => StatusCode.DeadlineExceeded,

@@ -79,6 +79,9 @@ internal sealed class SessionsApi(SessionManager sessions, UploadStore uploads, 
     public override Task<Session> Cancel(CancelRequest request, ServerCallContext context) =>
         Task.FromResult(sessions.Cancel(request.SessionId));
 
+    public override Task<AdjustResponse> Adjust(AdjustRequest request, ServerCallContext context) =>
+        sessions.AdjustAsync(request, context.CancellationToken);
+
     public override Task<UploadResult> Upload(IAsyncStreamReader<UploadChunk> requestStream, ServerCallContext context) =>
         uploads.ReceiveAsync(requestStream, context.CancellationToken);
 

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Storage;
@@ -92,6 +94,42 @@ internal sealed class SessionManager : BackgroundService
 
         record.Cancellation.Cancel();
         return record.Snapshot();
+    }
+
+    /// <summary>Hands an adjustment to the session's running worker; it takes effect at the worker's next chunk.</summary>
+    public async Task<AdjustResponse> AdjustAsync(AdjustRequest request, CancellationToken cancellationToken)
+    {
+        var record = Find(request.SessionId);
+        if (record.IsFinished)
+        {
+            throw RpcErrors.Create(ErrorReason.SessionFinished, $"session {record.Id} has ended ({record.State})");
+        }
+
+        if (request.Adjustment is null)
+        {
+            throw RpcErrors.InvalidSpec("adjustment", "is required");
+        }
+
+        var worker = record.Worker
+            ?? throw RpcErrors.Create(ErrorReason.AdjustmentRefused, $"session {record.Id} has no running worker yet ({record.State}): adjust it once it is RUNNING");
+        AdjustWorkerResponse answer;
+        try
+        {
+            answer = await worker.AdjustAsync(
+                new AdjustWorkerRequest { Adjustment = request.Adjustment, Reset = request.Reset }, deadline: DateTime.UtcNow.AddSeconds(10), cancellationToken: cancellationToken);
+        }
+        catch (RpcException e)
+        {
+            throw RpcErrors.Create(ErrorReason.AdjustmentRefused, $"the session's worker did not take the adjustment ({e.StatusCode}: {e.Status.Detail})");
+        }
+
+        if (!answer.Accepted)
+        {
+            throw RpcErrors.Create(ErrorReason.AdjustmentRefused, answer.Detail);
+        }
+
+        record.RecordAdjustment(request.Adjustment, request.Reset, answer.InForce, answer.Detail, request.Reason is { Length: > 0 } reason ? reason : "requested through the API");
+        return new AdjustResponse { Session = record.Snapshot(), Detail = answer.Detail, FromChunk = answer.FromChunk };
     }
 
     public IReadOnlyDictionary<string, int> CountByState() =>

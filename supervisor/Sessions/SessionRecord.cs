@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
+using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
 
 namespace Sandbox.Supervisor.Sessions;
 
@@ -22,6 +23,8 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     };
 
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private WorkerClient? _worker;
+    private Adjustment? _adjustment;
 
     public string Id => id;
 
@@ -92,10 +95,49 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         Append(new SessionEvent { Progress = progress });
     });
 
-    public void AttachWorker(int pid) => Update(() =>
+    public void AttachWorker(int pid, WorkerClient client) => Update(() =>
     {
         _session.WorkerPid = pid;
         _session.Attempts++;
+        _worker = client;
+    });
+
+    /// <summary>Forgets the worker once it stops: adjustments then have no one to go to.</summary>
+    public void DetachWorker() => Update(() => _worker = null);
+
+    /// <summary>The running worker's client, or null while none runs.</summary>
+    public WorkerClient? Worker
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _worker;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The adjustment the session's chunks are encoded under (accumulated), for a worker that
+    /// resumes it. Null while there is none.
+    /// </summary>
+    public Adjustment? Adjustment
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _adjustment?.Clone();
+            }
+        }
+    }
+
+    /// <summary>Records an adjustment the worker accepted, as a Downgraded event.</summary>
+    public void RecordAdjustment(Adjustment adjustment, bool reset, string inForce, string detail, string reason) => Update(() =>
+    {
+        _adjustment = reset || _adjustment is null ? adjustment.Clone() : Accumulate(_adjustment, adjustment);
+        _session.Adjustment = inForce;
+        Append(new SessionEvent { Downgraded = new Downgraded { Step = detail, Reason = reason } });
     });
 
     public void RecordOutput(string? outputPath, bool downloadReady, IEnumerable<string> streams) => Update(() =>
@@ -128,6 +170,18 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
                 return _events.Count;
             }
         }
+    }
+
+    /// <summary>The members <paramref name="next"/> sets, over <paramref name="current"/>: adjustments accumulate as the worker's do.</summary>
+    private static Adjustment Accumulate(Adjustment current, Adjustment next)
+    {
+        var merged = current.Clone();
+        if (next.MaxFps is not null) merged.MaxFps = next.MaxFps;
+        if (next.HasMaxHeight) merged.MaxHeight = next.MaxHeight;
+        if (next.Preset.Length > 0) merged.Preset = next.Preset;
+        if (next.HasThreads) merged.Threads = next.Threads;
+        if (next.HasLookahead) merged.Lookahead = next.Lookahead;
+        return merged;
     }
 
     private void Update(Action change)

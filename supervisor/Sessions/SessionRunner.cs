@@ -69,6 +69,7 @@ internal sealed class SessionRunner(
     private async Task<Failure?> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
         var request = staging.Redirect(record.Request);
+        request.Adjustment = record.Adjustment;
         var profile = profiles.Find(record.Spec.Profile)!;
         request.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
         WorkerHandle worker;
@@ -84,7 +85,7 @@ internal sealed class SessionRunner(
         await using (worker)
         {
             using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
-            record.AttachWorker(worker.Pid);
+            record.AttachWorker(worker.Pid, worker.Client);
             registry.Set(worker, WorkerState.WorkerBusy);
             try
             {
@@ -101,6 +102,7 @@ internal sealed class SessionRunner(
             }
             finally
             {
+                record.DetachWorker();
                 registry.Set(worker, WorkerState.WorkerStopping);
                 await worker.StopAsync(_options.StopGracePeriod);
                 registry.Remove(worker);

@@ -42,6 +42,7 @@ public static class TranscodeRequestMapper
                 ChunkLength = checkpoints.ChunkLength?.ToTimeSpan() ?? CheckpointOptions.DefaultChunkLength,
                 KeepChunks = checkpoints.Keep,
             } : null,
+            Adjustment = request.Adjustment is { } adjustment ? ToEngine(adjustment) : null,
         };
         var wire = request.Policy ?? new Api.Worker.V1.InputPolicy();
         var policy = InputPolicy.Default with
@@ -55,6 +56,25 @@ public static class TranscodeRequestMapper
         };
         return (spec, policy);
     }
+
+    /// <summary>The engine's form of a wire adjustment.</summary>
+    public static VideoAdjustment ToEngine(Api.V1.Adjustment adjustment) => new()
+    {
+        MaxFrameRate = adjustment.MaxFps is { } fps ? new Rational(fps.Numerator, fps.Denominator) : null,
+        MaxHeight = adjustment.HasMaxHeight ? adjustment.MaxHeight : null,
+        Preset = adjustment.Preset is { Length: > 0 } preset ? preset : null,
+        Threads = adjustment.HasThreads ? adjustment.Threads : null,
+        Lookahead = adjustment.HasLookahead ? adjustment.Lookahead : null,
+        Codec = adjustment.Codec switch
+        {
+            VideoCodecProto.H264 => VideoCodec.H264,
+            VideoCodecProto.Hevc => VideoCodec.Hevc,
+            VideoCodecProto.Vp9 => VideoCodec.Vp9,
+            VideoCodecProto.Av1 => VideoCodec.Av1,
+            VideoCodecProto.Copy => VideoCodec.Copy,
+            _ => null,
+        },
+    };
 
     /// <summary>The engine's spec as wire settings (for clients that parse the worker's command-line syntax).</summary>
     public static TranscodeRequest FromEngine(TranscodeSpec spec)

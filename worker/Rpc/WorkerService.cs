@@ -16,6 +16,7 @@ namespace Sandbox.Worker.Rpc;
 internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdown, IHostApplicationLifetime lifetime, ILogger<WorkerService> logger) : Api.Worker.V1.Worker.WorkerBase, IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
+    private readonly AdjustmentChannel _adjustments = new();
     private int _started;
 
     public override async Task Transcode(TranscodeRequest request, IServerStreamWriter<TranscodeEvent> responseStream, ServerCallContext context)
@@ -47,6 +48,16 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
         logger.LogInformation("cancel requested by the supervisor");
         _cancellation.Cancel();
         return Task.FromResult(new CancelResponse());
+    }
+
+    public override Task<AdjustWorkerResponse> Adjust(AdjustWorkerRequest request, ServerCallContext context)
+    {
+        var outcome = _adjustments.Request(TranscodeRequestMapper.ToEngine(request.Adjustment ?? new Api.V1.Adjustment()), request.Reset);
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("adjustment accepted: {Accepted}; {Detail}", outcome.Accepted, outcome.Detail);
+        }
+        return Task.FromResult(new AdjustWorkerResponse { Accepted = outcome.Accepted, Detail = outcome.Detail, FromChunk = outcome.FromChunk ?? 0, InForce = outcome.InForce ?? "" });
     }
 
     public override Task<WorkerStats> GetStats(GetStatsRequest request, ServerCallContext context)
@@ -82,7 +93,7 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             // Before anything touches the input: a worker that cannot lock itself down never opens it.
             lockdown.Apply(request.LockdownFilter.Span);
             var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
-            var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token);
+            var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token, _adjustments);
             var completed = new Completed { OutputPath = result.OutputPath, Progress = TranscodeRequestMapper.ToWire(result.Progress) };
             completed.Streams.AddRange(result.Streams);
             return new TranscodeEvent { Completed = completed };

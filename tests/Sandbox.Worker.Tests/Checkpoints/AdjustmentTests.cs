@@ -49,7 +49,7 @@ public sealed class AdjustmentTests(ClipLibrary clips) : IDisposable
         Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));
         var probe = await FfprobeReport.ProbeAsync(output);
         Assert.InRange(probe.Duration ?? 0, 10 - 0.05, 10 + 0.1);
-        var frames = await VideoFramesAsync(output);
+        var frames = await PacketTimeline.FrameSizesAsync(output);
         var last = frames[^1];
         if (step.Contains("height=120", StringComparison.Ordinal))
         {
@@ -76,13 +76,5 @@ public sealed class AdjustmentTests(ClipLibrary clips) : IDisposable
         string[] options = [.. codec.Split(' ', StringSplitOptions.RemoveEmptyEntries), "--checkpoints", _work.File("checkpoints"), "--adjust", step];
         var error = WorkerAssert.InvalidSpec(await WorkerProcess.TranscodeAsync(clips.Mp4.Path, _work.File("out.mp4"), options), "adjustment");
         Assert.Contains(expected, error.Violations.Single(v => v.Field == "adjustment").Description);
-    }
-
-    private static async Task<List<(int Width, int Height)>> VideoFramesAsync(string path)
-    {
-        var result = await ChildProcess.RunAsync(
-            "ffprobe", ["-v", "error", "-select_streams", "v", "-show_entries", "frame=width,height", "-of", "csv=p=0", path], TimeSpan.FromSeconds(60));
-        return [.. result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split(',')).Select(f => (int.Parse(f[0]), int.Parse(f[1])))];
     }
 }

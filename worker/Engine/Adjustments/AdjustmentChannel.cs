@@ -41,7 +41,7 @@ public sealed class AdjustmentChannel
             }
 
             _current = combined;
-            return new AdjustmentOutcome(true, $"{combined.Describe()} from chunk {_nextChunk} on", _nextChunk);
+            return new AdjustmentOutcome(true, $"{combined.Describe()} from chunk {_nextChunk} on", _nextChunk, combined.Describe());
         }
     }
 
@@ -68,8 +68,8 @@ public sealed class AdjustmentChannel
     }
 }
 
-/// <summary>The answer to an adjustment request: accepted from a chunk on, or refused with the reason.</summary>
-public sealed record AdjustmentOutcome(bool Accepted, string Detail, int? FromChunk)
+/// <summary>The answer to an adjustment request: accepted from a chunk on (with what is now in force), or refused with the reason.</summary>
+public sealed record AdjustmentOutcome(bool Accepted, string Detail, int? FromChunk, string? InForce = null)
 {
     public static AdjustmentOutcome Refused(string why) => new(false, why, null);
 }
