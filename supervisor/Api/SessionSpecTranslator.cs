@@ -62,6 +62,9 @@ internal sealed class SessionSpecTranslator(
 
                 outputPath = output.Path;
                 break;
+            case OutputTarget.TargetOneofCase.Download when container == Container.Hls:
+                violations.Add(("output.download", "an hls output is a playlist and its segments: write it to an output.path (*.m3u8) instead"));
+                break;
             case OutputTarget.TargetOneofCase.Download:
                 container = container == Container.Unspecified ? Container.Mp4 : container;
                 outputPath = Path.Combine(directories.Downloads, $"{sessionId}.{Extension(container)}");
@@ -210,6 +213,7 @@ internal sealed class SessionSpecTranslator(
         Container.Webm => "webm",
         Container.Mkv => "mkv",
         Container.Mpegts => "ts",
+        Container.Hls => "m3u8",
         _ => "mp4",
     };
 }

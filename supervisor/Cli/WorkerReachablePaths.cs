@@ -45,7 +45,10 @@ internal sealed class WorkerReachablePaths
     public string Output(string output, WorkerUser user) =>
         user.CanTraverseTo(Path.Combine(Path.GetDirectoryName(output)!, "staging")) ? output : Path.Combine(Outputs, Path.GetFileName(output));
 
-    /// <summary>Moves a finished output made in the private area to where it was asked for, under a temporary name first.</summary>
+    /// <summary>
+    /// Moves a finished output made in the private area to where it was asked for, under a temporary
+    /// name first; an HLS playlist's segments (<c>STEM-NNNNN.ts</c> beside it) go before the playlist.
+    /// </summary>
     public static async Task PublishAsync(string produced, string output, CancellationToken cancellationToken)
     {
         if (Path.GetFullPath(produced) == Path.GetFullPath(output))
@@ -53,6 +56,20 @@ internal sealed class WorkerReachablePaths
             return;
         }
 
+        if (Path.GetExtension(produced) == ".m3u8")
+        {
+            var segments = Directory.EnumerateFiles(Path.GetDirectoryName(produced)!, $"{Path.GetFileNameWithoutExtension(produced)}-?????.ts").Order();
+            foreach (var segment in segments)
+            {
+                await PublishFileAsync(segment, Path.Combine(Path.GetDirectoryName(output)!, Path.GetFileName(segment)), cancellationToken);
+            }
+        }
+
+        await PublishFileAsync(produced, output, cancellationToken);
+    }
+
+    private static async Task PublishFileAsync(string produced, string output, CancellationToken cancellationToken)
+    {
         var partial = Path.Combine(Path.GetDirectoryName(output)!, $".{Path.GetFileName(output)}.partial");
         try
         {

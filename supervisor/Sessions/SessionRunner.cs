@@ -134,7 +134,7 @@ internal sealed class SessionRunner(
                     case TranscodeEvent.EventOneofCase.Completed:
                         record.ReportProgress(item.Completed.Progress);
                         var download = record.Spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download;
-                        var output = staging.Publish(item.Completed.OutputPath);
+                        var output = staging.Publish(item.Completed.OutputPath, item.Completed.Segments);
                         if (request.Checkpoints is { Keep: true } checkpoints)
                         {
                             staging.PublishCheckpoints(checkpoints.Directory);

@@ -71,21 +71,19 @@ internal sealed class OutputStaging : IDisposable
         return redirected;
     }
 
-    /// <summary>Moves the worker's finished output to its final name (replacing an older file) and gives it to the supervisor's user.</summary>
-    public string Publish(string producedPath)
+    /// <summary>
+    /// Moves the worker's finished output to its final name (replacing an older file) and gives it to
+    /// the supervisor's user. HLS <paramref name="segments"/> go beside it first, so the playlist never
+    /// names a segment that is not there yet.
+    /// </summary>
+    public string Publish(string producedPath, IEnumerable<string> segments)
     {
-        var produced = Path.GetFullPath(producedPath);
-        if (Path.GetDirectoryName(produced) != Directory)
+        foreach (var segment in segments)
         {
-            throw new IOException($"the worker reported its output at {producedPath}, outside its staging directory {Directory}");
+            MoveOut(segment, Path.Combine(Path.GetDirectoryName(FinalPath)!, Path.GetFileName(segment)));
         }
 
-        if (Environment.IsPrivilegedProcess)
-        {
-            Worker.Interop.FileStatus.ChangeOwner(produced, 0, 0);
-        }
-
-        File.Move(produced, FinalPath, overwrite: true);
+        MoveOut(producedPath, FinalPath);
         return FinalPath;
     }
 
@@ -108,6 +106,22 @@ internal sealed class OutputStaging : IDisposable
 
         Remove(kept);
         System.IO.Directory.Move(checkpointDirectory, kept);
+    }
+
+    private void MoveOut(string producedPath, string finalPath)
+    {
+        var produced = Path.GetFullPath(producedPath);
+        if (Path.GetDirectoryName(produced) != Directory)
+        {
+            throw new IOException($"the worker reported a file at {producedPath}, outside its staging directory {Directory}");
+        }
+
+        if (Environment.IsPrivilegedProcess)
+        {
+            Worker.Interop.FileStatus.ChangeOwner(produced, 0, 0);
+        }
+
+        File.Move(produced, finalPath, overwrite: true);
     }
 
     public void Dispose()

@@ -31,6 +31,17 @@ internal sealed class JsonLinesReporter(Stream output) : IReporter
         }
 
         json.WriteEndArray();
+        if (result.Segments.Count > 0)
+        {
+            json.WriteStartArray("segments");
+            foreach (var segment in result.Segments)
+            {
+                json.WriteStringValue(segment);
+            }
+
+            json.WriteEndArray();
+        }
+
     });
 
     public void Decoded(DecodeResult result) => Write(json =>

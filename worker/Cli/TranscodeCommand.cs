@@ -202,18 +202,18 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
             Video = dropVideo ? null : video with { Codec = videoCodec ?? ContainerRules.DefaultVideoCodec(chosen) },
             Audio = dropAudio ? null : audio with { Codec = audioCodec ?? ContainerRules.DefaultAudioCodec(chosen) },
             Deadline = deadline,
-            Checkpoints = checkpointDirectory is null ? null : new CheckpointOptions
+            Checkpoints = checkpointDirectory is null && (chosen != OutputContainer.Hls || chunkLength is null) ? null : new CheckpointOptions
             {
-                Directory = checkpointDirectory,
+                Directory = checkpointDirectory ?? "",
                 Session = session ?? "cli",
                 ChunkLength = chunkLength ?? CheckpointOptions.DefaultChunkLength,
                 KeepChunks = keepChunks,
             },
             Adjustment = adjustment,
         };
-        if (checkpointDirectory is null && (session is not null || chunkLength is not null || keepChunks))
+        if (checkpointDirectory is null && (session is not null || keepChunks || (chunkLength is not null && chosen != OutputContainer.Hls)))
         {
-            Bad("checkpoints", "--session, --chunk-length and --keep-chunks need --checkpoints DIR");
+            Bad("checkpoints", "--session, --chunk-length and --keep-chunks need --checkpoints DIR (an hls output takes --chunk-length alone: its segment length)");
         }
         policy = policy with
         {

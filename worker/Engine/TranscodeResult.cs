@@ -6,4 +6,8 @@ namespace Sandbox.Worker.Engine;
 /// <param name="Progress">The final progress figures.</param>
 /// <param name="Streams">One line per output stream, e.g. <c>video: h264 → libx264 1280x720 30/1</c>.</param>
 /// <param name="SkippedPackets">Input packets the decoders rejected as corrupt and skipped.</param>
-public sealed record TranscodeResult(string OutputPath, string InputFormat, TranscodeProgress Progress, IReadOnlyList<string> Streams, long SkippedPackets);
+public sealed record TranscodeResult(string OutputPath, string InputFormat, TranscodeProgress Progress, IReadOnlyList<string> Streams, long SkippedPackets)
+{
+    /// <summary>For HLS: the segment files beside the playlist (<see cref="OutputPath"/>), in order.</summary>
+    public IReadOnlyList<string> Segments { get; init; } = [];
+}

@@ -44,6 +44,14 @@ public sealed class Transcoder(TimeProvider time)
             throw TranscodeException.Invalid("output", "is the same file as the input");
         }
 
+        var transientCheckpoints = spec.Container == OutputContainer.Hls && string.IsNullOrEmpty(spec.Checkpoints?.Directory);
+        if (transientCheckpoints)
+        {
+            // HLS segments are made from chunks: without a checkpoint directory, they live beside the output for this run only.
+            var directory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(spec.OutputPath))!, $".{Path.GetFileName(spec.OutputPath)}.chunks-{Guid.NewGuid():N}");
+            spec = spec with { Checkpoints = (spec.Checkpoints ?? new CheckpointOptions { Directory = "", Session = "hls" }) with { Directory = directory } };
+        }
+
         if (spec.Checkpoints is { } requested)
         {
             spec = spec with { Checkpoints = requested with { Directory = PathGuard.ResolveCheckpoints(requested.Directory, policy) } };
@@ -80,6 +88,10 @@ public sealed class Transcoder(TimeProvider time)
         finally
         {
             File.Delete(temporaryPath);
+            if (transientCheckpoints && Directory.Exists(spec.Checkpoints!.Directory))
+            {
+                CheckpointStore.Remove(spec.Checkpoints.Directory);
+            }
         }
     }
 

@@ -24,6 +24,7 @@ public static class TranscodeRequestMapper
             Container.Webm => OutputContainer.WebM,
             Container.Mkv => OutputContainer.Matroska,
             Container.Mpegts => OutputContainer.MpegTs,
+            Container.Hls => OutputContainer.Hls,
             _ => ContainerRules.FromExtension(request.OutputPath)
                 ?? throw TranscodeException.Invalid("output.container", "is unset and the output path's extension names no container"),
         };
@@ -88,6 +89,7 @@ public static class TranscodeRequestMapper
                 OutputContainer.WebM => Container.Webm,
                 OutputContainer.Matroska => Container.Mkv,
                 OutputContainer.MpegTs => Container.Mpegts,
+                OutputContainer.Hls => Container.Hls,
                 _ => Container.Mp4,
             },
             Video = new Api.V1.VideoSettings { Drop = spec.Video is null },

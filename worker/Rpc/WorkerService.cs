@@ -96,6 +96,7 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token, _adjustments);
             var completed = new Completed { OutputPath = result.OutputPath, Progress = TranscodeRequestMapper.ToWire(result.Progress) };
             completed.Streams.AddRange(result.Streams);
+            completed.Segments.AddRange(result.Segments);
             return new TranscodeEvent { Completed = completed };
         }
         catch (TranscodeException e)

@@ -117,6 +117,23 @@ public sealed class CheckpointTests(TestClips clips, SupervisorFixture fixture) 
     }
 
     [Fact]
+    public async Task An_hls_session_publishes_its_segments_then_its_playlist()
+    {
+        var directory = Supervisor.OutputDirectory("hls");
+        var playlist = Path.Combine(directory, "show.m3u8");
+        var spec = Specs.Mp4(Supervisor.AddInput(clips.Long), playlist);
+        spec.Output.Container = Container.Hls;
+        spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(5)) };
+
+        var (session, events) = await SessionStreams.RunAsync(Client, spec);
+        Assert.True(session.State == SessionState.Completed, SessionStreams.Describe(events));
+        Assert.Equal(playlist, session.OutputPath);
+        Assert.Equal(["show-00000.ts", "show-00001.ts", "show-00002.ts", "show-00003.ts", "show.m3u8"], DirectoryEntries.Of(directory).Order(StringComparer.Ordinal));
+        Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(playlist));
+        Assert.Equal((int)(TestClips.LongSeconds * 25), (await PacketTimeline.ReadAsync(playlist)).Video.Count);
+    }
+
+    [Fact]
     public async Task A_chunk_length_out_of_range_is_an_invalid_spec()
     {
         var spec = Specs.Mp4(Supervisor.AddInput(clips.Short), Supervisor.Output("too-short-chunks.mp4"));

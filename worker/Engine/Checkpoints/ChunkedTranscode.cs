@@ -68,9 +68,18 @@ internal sealed class ChunkedTranscode : IDisposable
         }
 
         var manifest = run._manifest ?? throw new TranscodeException(ErrorReason.INPUT_CORRUPT, "nothing could be decoded from the input");
-        ChunkAssembler.Assemble(manifest, run._options.Directory, temporaryPath, spec.Container, policy.Limits, interrupt);
+        IReadOnlyList<string> segments = [];
+        if (spec.Container == OutputContainer.Hls)
+        {
+            segments = ChunkAssembler.AssembleHls(manifest, run._options.Directory, temporaryPath, spec.OutputPath, policy.Limits, interrupt);
+        }
+        else
+        {
+            ChunkAssembler.Assemble(manifest, run._options.Directory, temporaryPath, spec.Container, policy.Limits, interrupt);
+        }
+
         meter.Checkpoints = meter.Checkpoints! with { Chunks = manifest.Chunks.Count, DurableTime = manifest.DurableTime };
-        return new TranscodeResult(temporaryPath, input.FormatName, meter.Snapshot(), descriptions, run.SkippedPackets);
+        return new TranscodeResult(temporaryPath, input.FormatName, meter.Snapshot(), descriptions, run.SkippedPackets) { Segments = segments };
     }
 
     private long SkippedPackets => (_video?.SkippedPackets ?? 0) + (_audio?.SkippedPackets ?? 0);

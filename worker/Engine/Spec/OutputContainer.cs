@@ -7,4 +7,7 @@ public enum OutputContainer
     WebM,
     Matroska,
     MpegTs,
+
+    /// <summary>HLS (VOD): a playlist and one MPEG-TS segment per chunk; always produced from checkpoints.</summary>
+    Hls,
 }

@@ -43,6 +43,10 @@ public static class SpecValidator
         {
             ValidateCheckpoints(spec, checkpoints, Add);
         }
+        else if (spec.Container == OutputContainer.Hls && (spec.Video?.Codec == VideoCodec.Copy || spec.Audio?.Codec == AudioCodec.Copy))
+        {
+            Add("output.container", "hls segments are cut from re-encoded chunks: a stream copy cannot be segmented here");
+        }
 
         if (spec.Adjustment is { } adjustment)
         {
@@ -71,9 +75,9 @@ public static class SpecValidator
 
     private static void ValidateCheckpoints(TranscodeSpec spec, CheckpointOptions checkpoints, Action<string, string> add)
     {
-        if (string.IsNullOrWhiteSpace(checkpoints.Directory))
+        if (string.IsNullOrWhiteSpace(checkpoints.Directory) && spec.Container != OutputContainer.Hls)
         {
-            add("checkpoints.directory", "is required");
+            add("checkpoints.directory", "is required (only an hls output makes its chunks in a directory of its own)");
         }
 
         if (string.IsNullOrWhiteSpace(checkpoints.Session))
