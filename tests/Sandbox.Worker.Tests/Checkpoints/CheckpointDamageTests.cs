@@ -69,6 +69,23 @@ public sealed class CheckpointDamageTests(ClipLibrary clips) : IDisposable
         Assert.Contains("modified", error.Message);
     }
 
+    [Fact]
+    public async Task An_input_rewritten_with_the_same_size_and_time_is_refused()
+    {
+        var input = _work.File("input.mp4");
+        File.Copy(clips.LongMp4.Path, input);
+        var checkpoints = await KeptCheckpointsAsync(input);
+
+        var modified = File.GetLastWriteTimeUtc(input);
+        var bytes = await File.ReadAllBytesAsync(input);
+        bytes[100] ^= 0xFF;
+        await File.WriteAllBytesAsync(input, bytes);
+        File.SetLastWriteTimeUtc(input, modified);
+        var result = await WorkerProcess.TranscodeAsync(input, _work.File("out.mp4"), Options(checkpoints));
+        var error = WorkerAssert.Failed(result, WorkerExitCode.Failed, ErrorReason.INPUT_CHANGED);
+        Assert.Contains("content changed", error.Message);
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("missing")]

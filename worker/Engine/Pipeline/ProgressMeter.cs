@@ -5,6 +5,8 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
 {
     private readonly long _started = time.GetTimestamp();
     private long _lastReport = time.GetTimestamp();
+    private long _resumedFrames;
+    private TimeSpan _resumedTime;
 
     public long Frames { get; private set; }
 
@@ -20,6 +22,8 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
     {
         Frames = frames;
         OutputTime = outputTime;
+        _resumedFrames = frames;
+        _resumedTime = outputTime;
     }
 
     public void OnMediaWritten(TimeSpan end)
@@ -47,6 +51,8 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
         double? percent = inputDuration is { } d && d > TimeSpan.Zero
             ? Math.Min(100, 100 * OutputTime.TotalSeconds / d.TotalSeconds)
             : null;
-        return new TranscodeProgress(Frames, OutputTime, percent, Frames / seconds, OutputTime.TotalSeconds / seconds, elapsed, Checkpoints);
+        // Rates count this run's work only: frames and media time a resumed run took over are not its speed.
+        return new TranscodeProgress(
+            Frames, OutputTime, percent, (Frames - _resumedFrames) / seconds, (OutputTime - _resumedTime).TotalSeconds / seconds, elapsed, Checkpoints);
     }
 }
