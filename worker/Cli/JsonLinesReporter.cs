@@ -93,6 +93,11 @@ internal sealed class JsonLinesReporter(Stream output) : IReporter
                 json.WriteNumber("resumedFrom", Math.Round(resumed.TotalSeconds, 6));
             }
 
+            if (checkpoints.StartToFirstFrame is { } firstFrame)
+            {
+                json.WriteNumber("startToFirstFrame", Math.Round(firstFrame.TotalSeconds, 6));
+            }
+
             if (checkpoints.Repaired is { } repaired)
             {
                 json.WriteString("repaired", repaired);

@@ -15,4 +15,5 @@ public sealed record TranscodeProgress(long Frames, TimeSpan OutputTime, double?
 /// <param name="DurableTime">Media time they cover: what a crash can no longer take away.</param>
 /// <param name="ResumedFrom">Where this run continued a previous one, or null when it started from zero.</param>
 /// <param name="Repaired">What damaged checkpoints were found and redone, or null.</param>
-public sealed record CheckpointProgress(int Chunks, TimeSpan DurableTime, TimeSpan? ResumedFrom, string? Repaired = null);
+/// <param name="StartToFirstFrame">From the worker process's start to the first frame this run encoded (for a resumed run: the resume latency).</param>
+public sealed record CheckpointProgress(int Chunks, TimeSpan DurableTime, TimeSpan? ResumedFrom, string? Repaired = null, TimeSpan? StartToFirstFrame = null);

@@ -145,6 +145,7 @@ public static class TranscodeRequestMapper
             DurableTime = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(checkpoints.DurableTime),
             ResumedFrom = checkpoints.ResumedFrom is { } resumed ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(resumed) : null,
             Repaired = checkpoints.Repaired ?? "",
+            StartToFirstFrame = checkpoints.StartToFirstFrame is { } first ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(first) : null,
         } : null,
     };
 

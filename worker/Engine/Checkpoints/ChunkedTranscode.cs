@@ -229,8 +229,19 @@ internal sealed class ChunkedTranscode : IDisposable
             writer.EndVideo();
         }
 
+        NoteFirstFrame();
         Writer(chunk).WriteVideo(frame);
         CompleteReadyChunks();
+    }
+
+    /// <summary>Records how long after the process started this run encoded its first frame (for a resumed run, the resume latency).</summary>
+    private void NoteFirstFrame()
+    {
+        if (_meter.Checkpoints is { StartToFirstFrame: null } checkpoints)
+        {
+            using var self = System.Diagnostics.Process.GetCurrentProcess();
+            _meter.Checkpoints = checkpoints with { StartToFirstFrame = DateTime.Now - self.StartTime };
+        }
     }
 
     private void OnAudioFrame(Frame frame)
@@ -270,6 +281,11 @@ internal sealed class ChunkedTranscode : IDisposable
             {
                 writer.EndAudio(last: false);
             }
+        }
+
+        if (_video is null)
+        {
+            NoteFirstFrame();
         }
 
         Writer(_audioChunk).WriteAudio(frame);
