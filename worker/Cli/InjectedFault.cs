@@ -6,7 +6,8 @@ namespace Sandbox.Worker.Cli;
 
 /// <summary>
 /// Test-only (<c>--fault KIND@FRAMES</c>, accepted only with <c>--allow-fault-injection</c>): the
-/// worker dies once it has encoded that many video frames in this run, by SIGKILL (<c>kill</c>) or
+/// worker dies once it has encoded that many video frames in this run (frames out of the encoder,
+/// as progress counts them), by SIGKILL (<c>kill</c>) or
 /// by a segfault inside FFmpeg (<c>segv</c>), so tests can interrupt a transcode at exact points.
 /// </summary>
 public sealed record InjectedFault(InjectedFault.Kind Death, long Frames)
@@ -39,6 +40,8 @@ public sealed record InjectedFault(InjectedFault.Kind Death, long Frames)
             start ??= report.Frames;
             if (report.Frames - start >= Frames)
             {
+                Console.Error.WriteLine($"fault: {Death.ToString().ToLowerInvariant()} after {Frames} encoded frames");
+                Console.Error.Flush();
                 Die();
             }
 

@@ -14,6 +14,8 @@ internal static unsafe partial class LibAVUtil
     public const int AVMEDIA_TYPE_VIDEO = 0;
     public const int AVMEDIA_TYPE_AUDIO = 1;
     public const int AV_PICTURE_TYPE_NONE = 0;
+    public const int AV_PICTURE_TYPE_I = 1;
+    public const int AV_PKT_FLAG_KEY = 1;
 
     [LibraryImport(NativeLibraries.AVUtil)]
     public static partial uint avutil_version();

@@ -74,41 +74,52 @@ public sealed class CheckpointTests(TestClips clips, SupervisorFixture fixture) 
         }
     }
 
-    [Fact]
-    public async Task A_running_session_adjusted_live_takes_the_step_at_its_next_chunk()
+    public static TheoryData<string> LiveSteps => ["fps", "height", "encoder"];
+
+    [Theory]
+    [MemberData(nameof(LiveSteps))]
+    public async Task A_running_session_adjusted_live_takes_the_step_at_its_next_chunk(string step)
     {
-        var output = Supervisor.Output("adjusted-live.webm");
+        var output = Supervisor.Output($"adjusted-live-{step}.webm");
         var spec = Specs.SlowWebm(Supervisor.AddInput(clips.Long), output);
         spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) };
         var submitted = await SessionStreams.SubmitAsync(Client, spec);
         await SessionStreams.WaitForProgressAsync(Client, submitted.Id);
 
-        // A codec switch is refused with the reason; the frame-rate cut and the scale are taken.
+        // A codec switch is refused with the reason; the step itself is taken.
         var refused = await RpcAssert.FailsAsync(
             StatusCode.FailedPrecondition,
             ErrorReason.AdjustmentRefused,
             () => Client.AdjustAsync(new AdjustRequest { SessionId = submitted.Id, Adjustment = new Adjustment { Codec = VideoCodec.Av1 } }).ResponseAsync);
         Assert.Contains("cannot switch codec", refused.Status.Detail);
-        var adjusted = await Client.AdjustAsync(new AdjustRequest
+        var (adjustment, inForce) = step switch
         {
-            SessionId = submitted.Id,
-            Adjustment = new Adjustment { MaxFps = new Rational { Numerator = 25, Denominator = 2 }, MaxHeight = 120 },
-            Reason = "test: memory pressure",
-        });
+            "fps" => (new Adjustment { MaxFps = new Rational { Numerator = 25, Denominator = 2 } }, "fps ≤ 25/2"),
+            "height" => (new Adjustment { MaxHeight = 120 }, "height ≤ 120"),
+            _ => (new Adjustment { Preset = "8", Threads = 1, Lookahead = 0 }, "preset 8, threads 1, lookahead 0"),
+        };
+        var adjusted = await Client.AdjustAsync(new AdjustRequest { SessionId = submitted.Id, Adjustment = adjustment, Reason = "test: memory pressure" });
         Assert.Contains("from chunk", adjusted.Detail);
-        Assert.Equal("fps ≤ 25/2, height ≤ 120", adjusted.Session.Adjustment);
+        Assert.Equal(inForce, adjusted.Session.Adjustment);
 
         var events = await SessionStreams.WatchToEndAsync(Client, submitted.Id);
         Assert.True(events[^1].StateChanged?.State == SessionState.Completed, SessionStreams.Describe(events));
-        var downgraded = Assert.Single(events, e => e.Downgraded is not null).Downgraded;
-        Assert.Equal("test: memory pressure", downgraded.Reason);
+        Assert.Equal("test: memory pressure", Assert.Single(events, e => e.Downgraded is not null).Downgraded.Reason);
 
         Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));
         Assert.InRange((await FfprobeReport.ProbeAsync(output)).Duration ?? 0, TestClips.LongSeconds - 0.1, TestClips.LongSeconds + 0.2);
         var frames = await PacketTimeline.FrameSizesAsync(output);
+        var all = (int)(TestClips.LongSeconds * 25);
         Assert.Equal((TestClips.Width, TestClips.Height), frames[0]);
-        Assert.Equal((160, 120), frames[^1]);
-        Assert.InRange(frames.Count, (TestClips.LongSeconds * 25 / 2) + 1, (TestClips.LongSeconds * 25) - 1);
+        Assert.Equal(step == "height" ? (160, 120) : (TestClips.Width, TestClips.Height), frames[^1]);
+        if (step == "fps")
+        {
+            Assert.InRange(frames.Count, (all / 2) + 1, all - 1);
+        }
+        else
+        {
+            Assert.Equal(all, frames.Count);
+        }
 
         await RpcAssert.FailsAsync(
             StatusCode.FailedPrecondition,

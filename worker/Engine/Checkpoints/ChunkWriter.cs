@@ -4,12 +4,13 @@ using Sandbox.Worker.Interop;
 namespace Sandbox.Worker.Engine;
 
 /// <summary>
-/// One chunk being written: its own encoders (so it starts with a keyframe and needs nothing from
-/// the chunk before) and its own file in the chunk container, named <c>.partial</c> until it is
-/// complete, flushed and checksummed. Each stream's timestamps are stored relative to its first
-/// dts, so the container never shifts them; the <see cref="ChunkRecord"/> says how to restore them.
-/// Audio packets outside the chunk's own range (the resumed encoder's priming, the post-roll
-/// after the cut) are dropped here.
+/// One chunk being written: its own file in the chunk container, named <c>.partial</c> until it is
+/// complete, flushed and checksummed. Video packets come from <see cref="ChunkVideoEncoder"/> (the
+/// chunk starts with an IDR frame and needs nothing from the chunk before); audio is encoded here
+/// by the chunk's own encoder, which keeps only the packets the chunk owns (not the resumed
+/// encoder's priming, not the post-roll after the cut). Each stream's timestamps are stored
+/// relative to its first dts, so the container never shifts them; the <see cref="ChunkRecord"/>
+/// says how to restore them.
 /// </summary>
 internal sealed class ChunkWriter : IDisposable
 {
@@ -23,35 +24,36 @@ internal sealed class ChunkWriter : IDisposable
     private readonly MediaOutput _output;
     private readonly StreamPart? _video;
     private readonly StreamPart? _audio;
-    private readonly Packet _packet = new();
+    private readonly Encoder? _audioEncoder;
+    private readonly Packet _audioPacket = new();
     private readonly ProgressMeter _meter;
-    private readonly ChunkVideo? _videoPlan;
-    private readonly FilterGraph? _scaler;
-    private readonly Frame? _scaled;
+    private readonly VideoAdjustment? _adjustment;
     private bool _finished;
 
-    /// <param name="video">How this chunk encodes its video (null: no video).</param>
+    /// <param name="videoSource">The encoder that makes this chunk's video (its stream parameters are declared here), or null without video.</param>
+    /// <param name="adjustment">The adjustment the chunk's video is encoded under.</param>
+    /// <param name="audio">Settings of the chunk's own audio encoder, or null without audio.</param>
     /// <param name="audioKeep">The audio packets (pts range, in samples) this chunk owns: from its first packet to the next chunk's first.</param>
     public ChunkWriter(
-        int index, string directory, string settings, ChunkVideo? video, EncoderSettings? audio, (long From, long Until) audioKeep, ProgressMeter meter, InterruptGuard interrupt)
+        int index, string directory, string settings, Encoder? videoSource, VideoAdjustment? adjustment, EncoderSettings? audio, (long From, long Until) audioKeep,
+        ProgressMeter meter, InterruptGuard interrupt)
     {
         Index = index;
         _directory = directory;
         _settings = settings;
         _meter = meter;
-        _videoPlan = video;
+        _adjustment = adjustment;
         FileName = $"chunk-{index:D5}.mp4";
         _output = MediaOutput.Create(PartialPath, ChunkMuxer, interrupt);
         try
         {
-            if (video?.Scale is { } scale)
+            _video = videoSource is null ? null : new StreamPart(_output, videoSource, long.MinValue, long.MaxValue);
+            if (audio is not null)
             {
-                _scaler = FilterGraph.CreateVideo(scale.Width, scale.Height, scale.PixelFormat, scale.TimeBase, scale.FrameRate, scale.Chain);
-                _scaled = new Frame();
+                _audioEncoder = Encoder.Open(audio);
+                _audio = new StreamPart(_output, _audioEncoder, audioKeep.From, audioKeep.Until);
             }
 
-            _video = video is null ? null : new StreamPart(_output, Encoder.Open(video.Settings), keepFrom: long.MinValue, keepUntil: long.MaxValue);
-            _audio = audio is null ? null : new StreamPart(_output, Encoder.Open(audio), audioKeep.From, audioKeep.Until);
             _output.Open(MuxerOptions);
             _video?.Start(_output);
             _audio?.Start(_output);
@@ -74,53 +76,30 @@ internal sealed class ChunkWriter : IDisposable
     private string PartialPath => Path.Combine(_directory, FileName + ".partial");
 
     /// <summary>
-    /// Encodes a video frame whose pts (in the encoder's time base) counts frames. A frame-rate cut
-    /// keeps the frames on a grid of every n-th frame of the whole timeline, so spacing stays even across chunks.
+    /// Writes a video packet of this chunk (timestamps in the video encoder's time base); the muxer
+    /// takes its contents. Progress counts frames here, as they come out of the encoder: frames still
+    /// in its lookahead are not encoded yet (a crash then costs re-reading them, not re-encoding them).
     /// </summary>
-    public void WriteVideo(Frame frame)
+    public void WriteVideoPacket(Packet packet)
     {
-        if (frame.Pts!.Value % _videoPlan!.FrameStep != 0)
-        {
-            return;
-        }
-
-        if (_scaler is null)
-        {
-            Encode(frame);
-            return;
-        }
-
-        _scaler.Push(frame);
-        while (_scaler.Pull(_scaled!) == FilterResult.Frame)
-        {
-            Encode(_scaled!);
-            _scaled!.Unref();
-        }
+        _meter.OnVideoFrameEncoded();
+        Write(_video!, packet, long.MaxValue);
     }
 
-    private void Encode(Frame frame)
+    /// <summary>The chunk gets no more video.</summary>
+    public void EndVideo()
     {
-        _video!.Encoder.Send(frame);
-        _meter.OnVideoFrameEncoded();
-        Drain(_video, _video.KeepUntil);
+        if (_video is not null)
+        {
+            _video.Ended = true;
+        }
     }
 
     /// <summary>Encodes an audio frame whose pts is in samples (the audio encoder's time base).</summary>
     public void WriteAudio(Frame frame)
     {
-        _audio!.Encoder.Send(frame);
-        Drain(_audio, _audio.KeepUntil);
-    }
-
-    /// <summary>Flushes the video encoder: the chunk gets no more video.</summary>
-    public void EndVideo()
-    {
-        if (_video is { Ended: false })
-        {
-            _video.Encoder.Send(null);
-            Drain(_video, _video.KeepUntil);
-            _video.Ended = true;
-        }
+        _audioEncoder!.Send(frame);
+        DrainAudio(_audio!.KeepUntil);
     }
 
     /// <summary>Flushes the audio encoder. The last chunk keeps everything it flushes (the end of the stream); others stop at the next chunk's first packet.</summary>
@@ -128,17 +107,17 @@ internal sealed class ChunkWriter : IDisposable
     {
         if (_audio is { Ended: false })
         {
-            _audio.Encoder.Send(null);
-            Drain(_audio, last ? long.MaxValue : _audio.KeepUntil);
+            _audioEncoder!.Send(null);
+            DrainAudio(last ? long.MaxValue : _audio.KeepUntil);
             _audio.Ended = true;
         }
     }
 
     /// <summary>
-    /// Writes the trailer, flushes the file to disk, checksums it and gives it its final name.
-    /// Returns null when the chunk received no packet at all (input ended right at a cut).
+    /// Writes the trailer and closes the file; returns what is needed to make it durable (see
+    /// <see cref="ClosedChunk"/>), or null when the chunk received no packet at all (input ended right at a cut).
     /// </summary>
-    public ChunkRecord? Finish(ChunkGrid grid, Rational? videoTimeBase, int sampleRate)
+    public ClosedChunk? Close(ChunkGrid grid, Rational? videoTimeBase, int sampleRate)
     {
         _output.Finish();
         _output.Dispose();
@@ -149,9 +128,6 @@ internal sealed class ChunkWriter : IDisposable
             return null;
         }
 
-        DurableFile.Flush(PartialPath);
-        var path = Path.Combine(_directory, FileName);
-        File.Move(PartialPath, path, overwrite: true);
         var audioTimeBase = new Rational(1, Math.Max(1, sampleRate));
         var video = _video?.Span();
         var audio = _audio?.Span();
@@ -162,19 +138,19 @@ internal sealed class ChunkWriter : IDisposable
             end = TimeSpan.FromTicks(Math.Max(end.Ticks, audioTimeBase.ToTimeSpan(audio.EndPts).Ticks));
         }
 
-        return new ChunkRecord
+        return new ClosedChunk(PartialPath, Path.Combine(_directory, FileName), new ChunkRecord
         {
             Index = Index,
             File = FileName,
-            Bytes = new FileInfo(path).Length,
-            Sha256 = Checksum(path),
+            Bytes = 0,
+            Sha256 = "",
             Settings = _settings,
             Start = start,
             End = end,
             Video = video,
             Audio = audio,
-            Adjustment = _videoPlan?.Adjustment is { IsEmpty: false } adjustment ? adjustment.Describe() : null,
-        };
+            Adjustment = _adjustment is { IsEmpty: false } adjustment ? adjustment.Describe() : null,
+        });
     }
 
     public static string Checksum(string path)
@@ -185,11 +161,8 @@ internal sealed class ChunkWriter : IDisposable
 
     public void Dispose()
     {
-        _video?.Encoder.Dispose();
-        _audio?.Encoder.Dispose();
-        _scaler?.Dispose();
-        _scaled?.Dispose();
-        _packet.Dispose();
+        _audioEncoder?.Dispose();
+        _audioPacket.Dispose();
         if (!_finished)
         {
             _output.Dispose();
@@ -197,46 +170,54 @@ internal sealed class ChunkWriter : IDisposable
         }
     }
 
-    private void Drain(StreamPart part, long keepUntil)
+    private void DrainAudio(long keepUntil)
     {
-        while (part.Encoder.TryReceive(_packet))
+        while (_audioEncoder!.TryReceive(_audioPacket))
         {
-            var pts = _packet.Pts ?? part.EndPts;
-            if (pts < part.KeepFrom || pts >= keepUntil)
-            {
-                _packet.Unref();
-                continue;
-            }
-
-            if (part.FrameDuration > 0 && _packet.Duration <= 0)
-            {
-                // Video encoders leave durations unset; without them the last frame has no length.
-                _packet.Duration = part.FrameDuration;
-            }
-
-            part.Record(_packet);
-            _meter.OnMediaWritten(part.Encoder.TimeBase.ToTimeSpan(pts + _packet.Duration));
-            _packet.Shift(-part.FirstDts);
-            _packet.RescaleTimestamps(part.Encoder.TimeBase, part.OutputTimeBase);
-            _packet.StreamIndex = part.OutputIndex;
-            _output.Write(_packet);
+            Write(_audio!, _audioPacket, keepUntil);
         }
     }
 
-    /// <summary>One stream of the chunk: its encoder, the packets it keeps and what they covered.</summary>
-    private sealed class StreamPart(MediaOutput output, Encoder encoder, long keepFrom, long keepUntil)
+    /// <summary>Writes a packet the chunk owns (and drops one it does not), recording what it covers.</summary>
+    private void Write(StreamPart part, Packet packet, long keepUntil)
     {
-        public Encoder Encoder { get; } = encoder;
+        var pts = packet.Pts ?? part.EndPts;
+        if (pts < part.KeepFrom || pts >= keepUntil)
+        {
+            packet.Unref();
+            return;
+        }
+
+        if (part.FrameDuration > 0 && packet.Duration <= 0)
+        {
+            // Video encoders leave durations unset; without them the last frame has no length.
+            packet.Duration = part.FrameDuration;
+        }
+
+        part.Record(packet);
+        _meter.OnMediaWritten(part.TimeBase.ToTimeSpan(pts + packet.Duration));
+        packet.Shift(-part.FirstDts);
+        packet.RescaleTimestamps(part.TimeBase, part.OutputTimeBase);
+        packet.StreamIndex = part.OutputIndex;
+        _output.Write(packet);
+    }
+
+    /// <summary>One stream of the chunk: its encoder's time base and rate, the packets it keeps and what they covered.</summary>
+    private sealed class StreamPart(MediaOutput output, Encoder source, long keepFrom, long keepUntil)
+    {
+        public Rational TimeBase { get; } = source.TimeBase;
 
         public long KeepFrom { get; } = keepFrom;
 
         public long KeepUntil { get; } = keepUntil;
 
-        public int OutputIndex { get; } = output.AddStream(encoder);
+        public long FrameDuration { get; } = source.Codec.Kind == MediaKind.Video && source.FrameRate.IsValid
+            ? Math.Max(1, Rational.Rescale(1, source.FrameRate.Invert(), source.TimeBase))
+            : 0;
+
+        public int OutputIndex { get; } = output.AddStream(source);
 
         public Rational OutputTimeBase { get; private set; }
-
-        public long FrameDuration { get; private set; }
 
         public bool Ended { get; set; }
 
@@ -248,15 +229,11 @@ internal sealed class ChunkWriter : IDisposable
 
         public long EndPts { get; private set; }
 
+        private bool IsVideo { get; } = source.Codec.Kind == MediaKind.Video;
+
         private long _units;
 
-        public void Start(MediaOutput started)
-        {
-            OutputTimeBase = started.StreamTimeBase(OutputIndex);
-            FrameDuration = Encoder.Codec.Kind == MediaKind.Video && Encoder.FrameRate.IsValid
-                ? Math.Max(1, Rational.Rescale(1, Encoder.FrameRate.Invert(), Encoder.TimeBase))
-                : 0;
-        }
+        public void Start(MediaOutput started) => OutputTimeBase = started.StreamTimeBase(OutputIndex);
 
         public void Record(Packet packet)
         {
@@ -268,7 +245,7 @@ internal sealed class ChunkWriter : IDisposable
             }
 
             Packets++;
-            _units += Encoder.Codec.Kind == MediaKind.Video ? 1 : packet.Duration;
+            _units += IsVideo ? 1 : packet.Duration;
             EndPts = Math.Max(EndPts, pts + packet.Duration);
         }
 

@@ -69,11 +69,6 @@ internal sealed class EncodingPipeline : IStreamPipeline
         }
 
         _encoder.Send(filtered);
-        if (_isVideo)
-        {
-            _meter.OnVideoFrameEncoded();
-        }
-
         DrainEncoder();
     }
 
@@ -81,10 +76,15 @@ internal sealed class EncodingPipeline : IStreamPipeline
     {
         while (_encoder.TryReceive(_encoded))
         {
-            if (_isVideo && _encoded.Duration <= 0)
+            if (_isVideo)
             {
-                // Without durations the last frame has no length and the file ends one frame early.
-                _encoded.Duration = _frameDuration;
+                // Frames count as they come out of the encoder, not while they wait in its lookahead.
+                _meter.OnVideoFrameEncoded();
+                if (_encoded.Duration <= 0)
+                {
+                    // Without durations the last frame has no length and the file ends one frame early.
+                    _encoded.Duration = _frameDuration;
+                }
             }
 
             if (_encoded.Pts is { } pts)

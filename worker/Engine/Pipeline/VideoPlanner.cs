@@ -13,8 +13,9 @@ internal static class VideoPlanner
     private static readonly Rational FallbackFrameRate = new(25, 1);
 
     /// <param name="inBandHeaders">
-    /// Repeat H.264/HEVC parameter sets at every keyframe, as well as in the global header: a chunked
-    /// transcode needs them so a chunk encoded under an adjustment (new size, rate or preset) carries its own.
+    /// For a chunked transcode: repeat H.264/HEVC parameter sets at every keyframe, as well as in the
+    /// global header, so a chunk encoded under an adjustment (new size, rate or preset) carries its
+    /// own; and make forced keyframes IDR frames, so a chunk never refers to the one before.
     /// </param>
     public static EncodingPlan Plan(MediaInput input, MediaStreamInfo stream, VideoSettings video, CodecInfo codec, bool globalHeader, DecoderLimits limits, bool inBandHeaders = false)
     {
@@ -110,6 +111,12 @@ internal static class VideoPlanner
         else if (video.Codec == VideoCodec.H264 && inBandHeaders)
         {
             options.Add(new("x264-params", "repeat-headers=1"));
+        }
+
+        if (inBandHeaders && video.Codec is VideoCodec.H264 or VideoCodec.Hevc)
+        {
+            // A keyframe forced at a chunk cut must be an IDR frame, so no frame after it refers to one before.
+            options.Add(new("forced-idr", "1"));
         }
 
         return options;

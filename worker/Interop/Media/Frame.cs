@@ -33,6 +33,9 @@ public sealed class Frame : IDisposable
     /// <summary>Lets the encoder choose frame types itself instead of copying the source's (as ffmpeg does).</summary>
     public void ClearPictureType() => Field.Write(Pointer, Layout.AVFrame.pict_type, LibAVUtil.AV_PICTURE_TYPE_NONE);
 
+    /// <summary>Asks the encoder to make this frame a keyframe (with <c>forced-idr</c>, an IDR frame that closes the GOP).</summary>
+    public void ForceKeyframe() => Field.Write(Pointer, Layout.AVFrame.pict_type, LibAVUtil.AV_PICTURE_TYPE_I);
+
     public void Unref() => LibAVUtil.av_frame_unref(Handle);
 
     public void Dispose() => Handle.Dispose();

@@ -31,6 +31,9 @@ public sealed class Packet : IDisposable
 
     public int Size => Field.Read<int>(Pointer, Layout.AVPacket.size);
 
+    /// <summary>The packet holds a keyframe (AV_PKT_FLAG_KEY).</summary>
+    public bool IsKeyframe => (Field.Read<int>(Pointer, Layout.AVPacket.flags) & LibAVUtil.AV_PKT_FLAG_KEY) != 0;
+
     public void RescaleTimestamps(Rational from, Rational to) => LibAVCodec.av_packet_rescale_ts(Handle, from, to);
 
     /// <summary>Moves pts and dts by <paramref name="delta"/> ticks, leaving unknown timestamps unknown.</summary>
