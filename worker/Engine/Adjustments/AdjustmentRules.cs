@@ -3,10 +3,10 @@ using Sandbox.Worker.Interop;
 namespace Sandbox.Worker.Engine;
 
 /// <summary>
-/// Which adjustments a session can take mid-file, and what they do to its encoder. Every chunk
-/// starts with a fresh encoder and, for H.264/HEVC, repeats its parameter sets in-band, so a new
-/// frame rate, size or preset is carried by the chunk's own keyframe in every container here
-/// (VP9 keyframes carry their size themselves). Two things are refused, with a reason:
+/// Which adjustments a session can take mid-file, and what they do to its encoder. A chunk under a
+/// new adjustment starts a new encoder at its IDR frame and, for H.264/HEVC, repeats its parameter
+/// sets in-band, so a new frame rate, size or preset is carried by the chunk's own keyframe in every
+/// container here (VP9 keyframes carry their size themselves). Two things are refused, with a reason:
 /// <list type="bullet">
 /// <item>a codec switch: an mp4/mkv/webm/ts track has one codec, and a file whose second half is in
 /// another codec would need a second track that players do not switch to;</item>

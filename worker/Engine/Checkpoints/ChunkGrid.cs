@@ -2,7 +2,7 @@ namespace Sandbox.Worker.Engine;
 
 /// <summary>
 /// Where the timeline is cut. Video is cut every <see cref="FramesPerChunk"/> frames (each chunk
-/// starts with a fresh encoder, hence a keyframe of a closed GOP). Audio is cut at the first packet
+/// starts with an IDR frame, which opens a closed GOP). Audio is cut at the first packet
 /// of the audio encoder's grid at or after the video cut, so a resumed encoder fed from the frame
 /// before the cut emits exactly the packets the interrupted one would have. Pure arithmetic on
 /// integers: the same manifest always yields the same cuts.
