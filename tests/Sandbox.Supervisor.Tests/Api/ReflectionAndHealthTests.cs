@@ -33,7 +33,7 @@ public sealed class ReflectionAndHealthTests(SupervisorFixture fixture) : IClass
         var files = answer.FileDescriptorResponse.FileDescriptorProto.Select(FileDescriptorProto.Parser.ParseFrom).ToList();
         var sessions = Assert.Single(files.Where(f => f.Package == "sandbox.v1").SelectMany(f => f.Service), s => s.Name == "Sessions");
         Assert.Equal(
-            ["Cancel", "Download", "Get", "List", "Submit", "Upload", "Watch"],
+            ["Adjust", "Cancel", "Download", "Get", "List", "Submit", "Upload", "Watch"],
             sessions.Method.Select(m => m.Name).Order(StringComparer.Ordinal));
 
         // An unknown symbol is an error response on the stream, not a broken stream.
