@@ -68,6 +68,31 @@ public sealed class SupervisorOptions
     /// </summary>
     public bool EnableFaultInjection { get; set; }
 
+    /// <summary>
+    /// Fresh workers a session may get after its worker died (a crash, an OOM kill, a lost
+    /// connection); each continues from the session's last checkpoint. 3: a transient fault
+    /// (memory pressure, a killed process) rarely strikes three times, while an input that crashes
+    /// the decoder every time should stop costing machine time quickly.
+    /// </summary>
+    public int MaxRestartsPerSession { get; set; } = 3;
+
+    /// <summary>Backoff before the second restart of a session (the first is immediate); it doubles, with jitter, up to <see cref="RestartMaxDelay"/>.</summary>
+    public TimeSpan RestartBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between restarts of a session.</summary>
+    public TimeSpan RestartMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Supervisor-wide restart intensity, as an OTP supervisor's: more than this many restarts within
+    /// <see cref="RestartIntensityWindow"/> means something is wrong beyond one input (a bad host, a
+    /// broken FFmpeg), so no more restarts are made and new sessions are refused with
+    /// CAPACITY_EXHAUSTED until the window has room again. 20 in 60 s: well above what a few bad
+    /// inputs on a busy node cause, well below a crash loop on every slot.
+    /// </summary>
+    public int RestartIntensity { get; set; } = 20;
+
+    public TimeSpan RestartIntensityWindow { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

@@ -10,6 +10,7 @@ using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
 using Sandbox.Supervisor.Sessions;
 using Sandbox.Supervisor.Storage;
+using Sandbox.Supervisor.Supervision;
 using Sandbox.Supervisor.Workers;
 
 namespace Sandbox.Supervisor.Hosting;
@@ -50,6 +51,11 @@ public static class SupervisorHost
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<SupervisorOptions>>().Value;
+            return new RestartIntensity(options.RestartIntensity, options.RestartIntensityWindow, provider.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<ProfileCatalog>();
         services.AddSingleton<SeccompPrograms>();
         services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));

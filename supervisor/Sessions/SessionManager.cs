@@ -7,6 +7,7 @@ using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Storage;
+using Sandbox.Supervisor.Supervision;
 
 namespace Sandbox.Supervisor.Sessions;
 
@@ -28,10 +29,19 @@ internal sealed class SessionManager : BackgroundService
     private int _waiting;
     private int _running;
 
+    private readonly RestartIntensity _intensity;
+
     public SessionManager(
-        IOptions<SupervisorOptions> options, SessionSpecTranslator translator, SessionRunner runner, StateDirectories directories, TimeProvider time, ILogger<SessionManager> logger)
+        IOptions<SupervisorOptions> options,
+        SessionSpecTranslator translator,
+        SessionRunner runner,
+        StateDirectories directories,
+        RestartIntensity intensity,
+        TimeProvider time,
+        ILogger<SessionManager> logger)
     {
         _directories = directories;
+        _intensity = intensity;
         _options = options.Value;
         _translator = translator;
         _runner = runner;
@@ -47,6 +57,13 @@ internal sealed class SessionManager : BackgroundService
     {
         var id = $"s-{Guid.NewGuid():N}"[..18];
         var request = _translator.Translate(id, spec);
+        if (_intensity.IsExhausted)
+        {
+            throw RpcErrors.Create(
+                ErrorReason.CapacityExhausted,
+                $"workers were restarted {_intensity.Limit} times within {_intensity.Window.TotalSeconds:0} s: no new sessions until that calms down (retry in {Math.Ceiling(_intensity.RetryAfter.TotalSeconds):0} s)");
+        }
+
         // Capacity is the running slots plus the queue; a session counts from admission until its slot is free again.
         if (Interlocked.Increment(ref _waiting) + Volatile.Read(ref _running) > _options.MaxQueuedSessions + _options.MaxConcurrentSessions)
         {

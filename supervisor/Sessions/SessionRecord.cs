@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Supervision;
 using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
 
 namespace Sandbox.Supervisor.Sessions;
@@ -101,6 +102,19 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         _session.Attempts++;
         _worker = client;
     });
+
+    /// <summary>Records that the session's worker died and a fresh one follows after <paramref name="backoff"/>.</summary>
+    public void RecordRestart(WorkerDeath death, TimeSpan backoff) => Update(() =>
+        Append(new SessionEvent
+        {
+            WorkerRestarted = new WorkerRestarted
+            {
+                Attempt = _session.Attempts + 1,
+                Death = death.Name,
+                Detail = death.Failure.Message,
+                Backoff = Duration.FromTimeSpan(backoff),
+            },
+        }));
 
     /// <summary>Forgets the worker once it stops: adjustments then have no one to go to.</summary>
     public void DetachWorker() => Update(() => _worker = null);

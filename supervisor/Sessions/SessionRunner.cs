@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Polly;
+using Polly.Retry;
 using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
@@ -7,6 +9,7 @@ using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
 using Sandbox.Supervisor.Storage;
+using Sandbox.Supervisor.Supervision;
 using Sandbox.Supervisor.Workers;
 using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
 
@@ -14,7 +17,10 @@ namespace Sandbox.Supervisor.Sessions;
 
 /// <summary>
 /// Runs one session in a fresh worker: start it, stream its progress into the session's events,
-/// and carry the session to exactly one terminal state — whatever happens to the worker.
+/// and carry the session to exactly one terminal state — whatever happens to the worker. A worker
+/// that dies of something a fresh one may survive (a crash, an OOM kill, a lost connection) is
+/// replaced, with backoff, and the new one resumes from the session's last checkpoint, within the
+/// session's restart budget and the supervisor-wide restart intensity.
 /// </summary>
 internal sealed class SessionRunner(
     WorkerLauncher launcher,
@@ -24,6 +30,7 @@ internal sealed class SessionRunner(
     WorkerUser workerUser,
     StateDirectories directories,
     IOptions<SupervisorOptions> options,
+    RestartIntensity intensity,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -55,18 +62,63 @@ internal sealed class SessionRunner(
             return;
         }
 
-        // The staging directory goes before the session ends, so a client that sees the end never sees it.
+        // The staging directory (and the checkpoints in it) lives across the session's workers, and
+        // goes before the session ends, so a client that sees the end never sees it.
         Failure? outcome;
         using (staging)
         {
-            outcome = await RunWorkerAsync(record, staging, stop.Token);
+            outcome = await SuperviseAsync(record, staging, stop.Token);
         }
 
         Finish(record, outcome, stop.Token);
     }
 
-    /// <summary>Starts the session's worker, drives it to the end and stops it; returns the failure, or null on success.</summary>
-    private async Task<Failure?> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
+    /// <summary>Runs workers for the session until one completes it, fails it, or a death is not to be restarted.</summary>
+    private async Task<Failure?> SuperviseAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
+    {
+        var restarts = 0;
+        var pipeline = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<Attempt>
+            {
+                MaxRetryAttempts = Math.Max(1, _options.MaxRestartsPerSession),
+                ShouldHandle = args => ValueTask.FromResult(
+                    _options.MaxRestartsPerSession > 0 && args.Outcome.Result?.Death is { Restartable: true } && !stop.IsCancellationRequested && !intensity.IsExhausted),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    RestartBackoff.Delay(args.AttemptNumber + 1, _options.RestartBaseDelay, _options.RestartMaxDelay, Random.Shared.NextDouble())),
+                OnRetry = args =>
+                {
+                    restarts++;
+                    intensity.Record();
+                    record.RecordRestart(args.Outcome.Result!.Death!, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+        Attempt last;
+        try
+        {
+            last = await pipeline.ExecuteAsync(async token => await RunWorkerAsync(record, staging, token), stop);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped while waiting to restart: Finish names the reason (cancel, deadline, shutdown).
+            return new Failure { Reason = ErrorReason.Cancelled, Message = "the session was stopped while its worker was being restarted" };
+        }
+
+        if (last.Death is not { } death)
+        {
+            return last.Failure;
+        }
+
+        var why = !death.Restartable ? ""
+            : restarts >= _options.MaxRestartsPerSession ? $" (not restarted: the session's {_options.MaxRestartsPerSession} restarts are used up)"
+            : intensity.IsExhausted ? $" (not restarted: the supervisor made {intensity.Limit} restarts within {intensity.Window.TotalSeconds:0} s)"
+            : "";
+        return new Failure { Reason = death.Failure.Reason, Message = death.Failure.Message + why };
+    }
+
+    /// <summary>Starts a worker for the session, drives it to the end and stops it.</summary>
+    private async Task<Attempt> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
         var request = staging.Redirect(record.Request);
         request.Adjustment = record.Adjustment;
@@ -79,7 +131,7 @@ internal sealed class SessionRunner(
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {
-            return new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the worker could not be started: {e.Message}" };
+            return Attempt.Failed(new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the worker could not be started: {e.Message}" });
         }
 
         await using (worker)
@@ -97,7 +149,7 @@ internal sealed class SessionRunner(
                 using var stopOrOvertime = CancellationTokenSource.CreateLinkedTokenSource(stop, overtime.Token);
                 var outcome = await DriveAsync(record, request, staging, worker, audit, stopOrOvertime.Token);
                 return overtime.IsCancellationRequested && !stop.IsCancellationRequested
-                    ? new Failure { Reason = ErrorReason.DeadlineExceeded, Message = $"the worker ran past its profile's wall-clock limit of {wallClock} ({profile.Name})" }
+                    ? Attempt.Failed(new Failure { Reason = ErrorReason.DeadlineExceeded, Message = $"the worker ran past its profile's wall-clock limit of {wallClock} ({profile.Name})" })
                     : outcome;
             }
             finally
@@ -110,8 +162,8 @@ internal sealed class SessionRunner(
         }
     }
 
-    /// <summary>Streams the worker's events; returns the failure, or null when the transcode completed.</summary>
-    private async Task<Failure?> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, SeccompAudit audit, CancellationToken stop)
+    /// <summary>Streams the worker's events to the end: the transcode completed, failed with a reason, or the worker died.</summary>
+    private async Task<Attempt> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, SeccompAudit audit, CancellationToken stop)
     {
         request = request.Clone();
         if (RemainingTime(record) is { } remaining)
@@ -141,21 +193,21 @@ internal sealed class SessionRunner(
                         }
 
                         record.RecordOutput(download ? null : output, download, item.Completed.Streams);
-                        return null;
+                        return Attempt.Completed;
                     case TranscodeEvent.EventOneofCase.Failed:
-                        return item.Failed.Failure;
+                        return Attempt.Failed(item.Failed.Failure);
                 }
             }
 
-            return await WorkerDeath(worker, audit, "the worker closed its stream without a result");
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker closed its stream without a result", stop));
         }
         catch (RpcException e)
         {
-            return await WorkerDeath(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})");
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})", stop));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Failure { Reason = ErrorReason.OutputFailed, Message = $"the finished output could not be moved into place: {e.Message}" };
+            return Attempt.Failed(new Failure { Reason = ErrorReason.OutputFailed, Message = $"the finished output could not be moved into place: {e.Message}" });
         }
     }
 
@@ -180,7 +232,8 @@ internal sealed class SessionRunner(
         await worker.StopAsync(_options.StopGracePeriod);
     }
 
-    private async Task<Failure> WorkerDeath(WorkerHandle worker, SeccompAudit audit, string what)
+    /// <summary>Tells how the worker died: its exit status, its seccomp audit record, its cgroup's OOM kills.</summary>
+    private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, CancellationToken stop)
     {
         await worker.StopAsync(_options.StopGracePeriod);
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
@@ -188,19 +241,30 @@ internal sealed class SessionRunner(
         if (worker.ExitCode == SeccompAudit.KilledExitCode)
         {
             var syscall = await audit.FindKilledSyscallAsync(SeccompAudit.RecordWait);
-            return new Failure
+            return new WorkerDeath(DeathClass.Seccomp, new Failure
             {
                 Reason = ErrorReason.SeccompViolation,
                 Message = syscall is null
                     ? "the worker was killed by its seccomp filter (SIGSYS) for a forbidden syscall; which one is unknown (no kernel audit record)"
                     : $"the worker was killed by its seccomp filter (SIGSYS) for calling {syscall}, which its profile forbids",
-            };
+            });
         }
 
         var usage = worker.Cgroup.ReadUsage();
-        return usage.OomKills > 0
-            ? new Failure { Reason = ErrorReason.OomKilled, Message = $"the worker was killed for exceeding its memory limit of {usage.MemoryMax} bytes ({worker.Cgroup.Path})" }
-            : new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" };
+        if (usage.OomKills > 0)
+        {
+            return new WorkerDeath(
+                DeathClass.OomKill,
+                new Failure { Reason = ErrorReason.OomKilled, Message = $"the worker was killed for exceeding its memory limit of {usage.MemoryMax} bytes ({worker.Cgroup.Path})" });
+        }
+
+        // A worker the supervisor itself stopped (cancel, deadline, shutdown) is not a crash.
+        var signal = worker.ExitCode is > 128 and < 160 ? worker.ExitCode - 128 : null;
+        var death = stop.IsCancellationRequested ? DeathClass.Failed
+            : signal is 4 or 7 or 8 or 11 ? DeathClass.NativeCrash
+            : signal is 6 ? DeathClass.Abort
+            : DeathClass.LostConnection;
+        return new WorkerDeath(death, new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" });
     }
 
     /// <summary>Ends the session; a stop request turns the outcome into CANCELLED or DEADLINE_EXCEEDED.</summary>

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Sandbox.Api.Worker.V1;
+using Sandbox.Worker.Interop;
 using Sandbox.Worker.Interop.Seccomp;
 
 namespace Sandbox.Worker.Rpc;
@@ -25,5 +26,24 @@ internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<Fau
         logger.LogWarning("fault injection: calling {Syscall} (locked down: {LockedDown})", request.Syscall, lockedDown);
         var result = request.Syscall == ThreadBombName ? ThreadBomb.Detonate() : ForbiddenCalls.Attempt(request.Syscall);
         return Task.FromResult(new MisbehaveResponse { Result = result, LockedDown = lockedDown });
+    }
+
+    public override Task<CrashResponse> Crash(CrashRequest request, ServerCallContext context)
+    {
+        Action? die = request.Kind switch
+        {
+            "segv" => NativeCrash.Segfault,
+            "abort" => NativeCrash.Abort,
+            "exit" => NativeCrash.Vanish,
+            _ => null,
+        };
+        if (die is null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "kind must be segv, abort or exit"));
+        }
+
+        logger.LogWarning("fault injection: dying by {Kind}", request.Kind);
+        die();
+        return Task.FromResult(new CrashResponse());
     }
 }

@@ -111,6 +111,11 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 
         Assert.True(session.State == SessionState.Failed && session.Failure.Reason == ErrorReason.OomKilled, $"{session}\n{SessionStreams.Describe(events)}\n{_supervisor.Log}");
         Assert.False(File.Exists(_supervisor.Output("oom.mp4")));
+
+        // An OOM kill may be transient, so fresh workers tried again, each resuming, until the session's budget was spent.
+        Assert.Equal(3, events.Count(e => e.WorkerRestarted?.Death == "oom_kill"));
+        Assert.Equal(4, session.Attempts);
+        Assert.Contains("restarts are used up", session.Failure.Message);
     }
 
     [CgroupFact]

@@ -28,4 +28,10 @@ internal static unsafe partial class LibC
 
     [LibraryImport("libc")]
     public static partial int close(int fd);
+
+    [LibraryImport("libc")]
+    public static partial void abort();
+
+    [LibraryImport("libc", EntryPoint = "_exit")]
+    public static partial void exit_immediately(int status);
 }
