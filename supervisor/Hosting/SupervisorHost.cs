@@ -80,6 +80,12 @@ public static class SupervisorHost
         var app = builder.Build();
         app.MapGrpcService<SessionsApi>();
         app.MapGrpcService<SandboxApi>();
+        if (builder.Configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>()?.EnableFaultInjection == true)
+        {
+            // Tests and CI only: without the flag the service does not exist (UNIMPLEMENTED).
+            app.MapGrpcService<ChaosApi>();
+        }
+
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
         return app;

@@ -1,6 +1,7 @@
 using CliWrap;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
+using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Isolation.Cgroups;
 using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
 
@@ -40,6 +41,7 @@ internal sealed class WorkerHandle : IAsyncDisposable
         StartedAt = startedAt;
         _channel = UnixSocketChannel.Create(socket);
         Client = new WorkerClient(_channel);
+        Faults = new FaultInjection.FaultInjectionClient(_channel);
     }
 
     public string Id { get; }
@@ -57,6 +59,12 @@ internal sealed class WorkerHandle : IAsyncDisposable
     public DateTimeOffset StartedAt { get; }
 
     public WorkerClient Client { get; }
+
+    /// <summary>The worker's FaultInjection service (served only by workers started with --allow-fault-injection).</summary>
+    public FaultInjection.FaultInjectionClient Faults { get; }
+
+    /// <summary>SIGKILLs the worker's processes now (the Chaos service's "killed from outside").</summary>
+    public Task KillAsync() => _kill.CancelAsync();
 
     /// <summary>Completes when the process exits (faults when it was killed by us).</summary>
     public CommandTask<CommandResult> Exit { get; }

@@ -19,6 +19,16 @@ internal sealed class WorkerRegistry
 
     public global::Sandbox.Api.V1.Worker? Find(string id) => _workers.TryGetValue(id, out var w) ? Describe(w.Handle, w.State) : null;
 
+    /// <summary>The live handle of a worker, for the Chaos service.</summary>
+    public WorkerHandle? Handle(string id) => _workers.TryGetValue(id, out var w) ? w.Handle : null;
+
+    /// <summary>The worker running <paramref name="sessionId"/> now, if any.</summary>
+    public WorkerHandle? ForSession(string sessionId) =>
+        _workers.Values.Where(w => w.Handle.SessionId == sessionId && w.State == WorkerState.WorkerBusy).Select(w => w.Handle).FirstOrDefault();
+
+    /// <summary>Workers running a session now.</summary>
+    public IReadOnlyList<WorkerHandle> Busy() => [.. _workers.Values.Where(w => w.State == WorkerState.WorkerBusy).Select(w => w.Handle)];
+
     private static global::Sandbox.Api.V1.Worker Describe(WorkerHandle handle, WorkerState state)
     {
         var worker = handle.ToApi(state);

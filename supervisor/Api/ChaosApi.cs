@@ -1,0 +1,82 @@
+using Grpc.Core;
+using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Workers;
+
+namespace Sandbox.Supervisor.Api;
+
+/// <summary>
+/// The <c>sandbox.v1.Chaos</c> service: fault injection for tests and CI, mapped only when the
+/// supervisor runs with <c>--enable-fault-injection</c>. It hands the fault to the worker's own
+/// FaultInjection service (so crashes happen inside the sandbox, in native code) or, for SIGKILL,
+/// kills the worker from outside.
+/// </summary>
+internal sealed class ChaosApi(WorkerRegistry workers, ILogger<ChaosApi> logger) : Chaos.ChaosBase
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
+
+    public override async Task<InjectFaultResponse> InjectFault(InjectFaultRequest request, ServerCallContext context)
+    {
+        var worker = request.TargetCase switch
+        {
+            InjectFaultRequest.TargetOneofCase.SessionId => workers.ForSession(request.SessionId)
+                ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"session '{request.SessionId}' has no running worker"),
+            InjectFaultRequest.TargetOneofCase.WorkerId => workers.Handle(request.WorkerId)
+                ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"no live worker has id '{request.WorkerId}'"),
+            InjectFaultRequest.TargetOneofCase.Random => workers.Busy() is { Count: > 0 } busy
+                ? busy[Random.Shared.Next(busy.Count)]
+                : throw RpcErrors.Create(ErrorReason.WorkerNotFound, "no worker is running a session"),
+            _ => throw RpcErrors.InvalidSpec("target", "set session_id, worker_id or random"),
+        };
+        logger.LogWarning("chaos: {Kind} for worker {Worker} (session {Session})", request.Kind, worker.Id, worker.SessionId);
+        var response = new InjectFaultResponse { WorkerId = worker.Id, SessionId = worker.SessionId, Pid = worker.Pid };
+        switch (request.Kind)
+        {
+            case FaultKind.FaultSegfault:
+                await CrashAsync(worker, "segv", context.CancellationToken);
+                break;
+            case FaultKind.FaultAbort:
+                await CrashAsync(worker, "abort", context.CancellationToken);
+                break;
+            case FaultKind.FaultExit:
+                await CrashAsync(worker, "exit", context.CancellationToken);
+                break;
+            case FaultKind.FaultSigkill:
+                await worker.KillAsync();
+                break;
+            case FaultKind.FaultForbiddenSyscall:
+                response.Result = await MisbehaveAsync(worker, request.Syscall, context.CancellationToken);
+                break;
+            default:
+                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL");
+        }
+
+        return response;
+    }
+
+    /// <summary>The worker dies answering, so the call's failure is the expected outcome.</summary>
+    private static async Task CrashAsync(WorkerHandle worker, string kind, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await worker.Faults.CrashAsync(new CrashRequest { Kind = kind }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.DeadlineExceeded)
+        {
+            // The connection went down with the worker, as intended.
+        }
+    }
+
+    private static async Task<string> MisbehaveAsync(WorkerHandle worker, string syscall, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var answer = await worker.Faults.MisbehaveAsync(new MisbehaveRequest { Syscall = syscall }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
+            return answer.Result;
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal)
+        {
+            return "killed";
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Grpc.Core;
+using Sandbox.Api.V1;
+using Sandbox.Supervisor.Tests.Infrastructure;
+using Sandbox.Supervisor.Tests.Isolation;
+
+namespace Sandbox.Supervisor.Tests.Sessions;
+
+/// <summary>
+/// The Chaos service injects faults into running sessions through the supervisor's public API (only
+/// with --enable-fault-injection); each death is classified, and restarted or not as its class says.
+/// </summary>
+[Collection(SupervisorCollection.Name)]
+public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture fixture) : IClassFixture<FaultInjectionSupervisorFixture>
+{
+    private SupervisorProcess Supervisor => fixture.Supervisor;
+
+    private Chaos.ChaosClient Chaos => new(Supervisor.Channel);
+
+    [Theory]
+    [InlineData(FaultKind.FaultSegfault, "native_crash")]
+    [InlineData(FaultKind.FaultSigkill, "lost_connection")]
+    public async Task A_fault_injected_through_the_api_restarts_the_session_in_a_fresh_worker(FaultKind kind, string death)
+    {
+        using var session = await SlowSession.StartAsync(Supervisor, clips, $"chaos-{kind}");
+        var injected = await Chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = session.Id, Kind = kind });
+        Assert.Equal((session.Id, session.Worker.Id), (injected.SessionId, injected.WorkerId));
+
+        var restarted = (await SessionStreams.WatchUntilAsync(Supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1].WorkerRestarted;
+        Assert.Equal(death, restarted.Death);
+        await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
+        await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
+    }
+
+    [Fact]
+    public async Task A_forbidden_syscall_injected_through_the_api_ends_the_session_without_a_restart()
+    {
+        using var session = await SlowSession.StartAsync(Supervisor, clips, "chaos-syscall");
+        await Chaos.InjectFaultAsync(new InjectFaultRequest { Random = true, Kind = FaultKind.FaultForbiddenSyscall, Syscall = "ptrace" });
+
+        var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
+        var final = await SessionStreams.GetAsync(Supervisor.Sessions, session.Id);
+        Assert.True(final.Failure?.Reason == ErrorReason.SeccompViolation, SessionStreams.Describe(events));
+        Assert.DoesNotContain(events, e => e.WorkerRestarted is not null);
+    }
+
+    [Fact]
+    public async Task A_session_without_a_worker_is_not_found() =>
+        await RpcAssert.FailsAsync(
+            StatusCode.NotFound,
+            ErrorReason.WorkerNotFound,
+            () => Chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = "s-0000000000000000", Kind = FaultKind.FaultAbort }).ResponseAsync);
+}
