@@ -44,11 +44,14 @@ internal sealed class ChaosApi(WorkerRegistry workers, ILogger<ChaosApi> logger)
             case FaultKind.FaultSigkill:
                 await worker.KillAsync();
                 break;
+            case FaultKind.FaultHang:
+                ProcessSignals.Send(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup), ProcessSignals.SIGSTOP);
+                break;
             case FaultKind.FaultForbiddenSyscall:
                 response.Result = await MisbehaveAsync(worker, request.Syscall, context.CancellationToken);
                 break;
             default:
-                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL");
+                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL, FAULT_HANG");
         }
 
         return response;

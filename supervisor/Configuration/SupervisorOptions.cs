@@ -93,6 +93,13 @@ public sealed class SupervisorOptions
 
     public TimeSpan RestartIntensityWindow { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A worker that reports no progress for this long is killed and its death classified as a
+    /// hang (then restarted like a crash). Workers report at least twice a second while media flows,
+    /// so 2 minutes only fires on a worker that is stuck (an endless loop in a decoder, a frozen process).
+    /// </summary>
+    public TimeSpan HangTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

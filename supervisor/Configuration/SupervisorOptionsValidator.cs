@@ -25,6 +25,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
         Check(options.MaxRestartsPerSession is >= 0 and <= 100, "Sandbox:MaxRestartsPerSession must be between 0 and 100");
         Check(options.RestartBaseDelay >= TimeSpan.Zero && options.RestartMaxDelay >= options.RestartBaseDelay, "Sandbox:RestartBaseDelay must not be negative, nor above Sandbox:RestartMaxDelay");
+        Check(options.HangTimeout > TimeSpan.Zero, "Sandbox:HangTimeout must be positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
         Check(options.CgroupDriver is "auto" or "v2" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1 or none (got '{options.CgroupDriver}')");

@@ -173,11 +173,21 @@ internal sealed class SessionRunner(
 
         using var call = worker.Client.Transcode(request, cancellationToken: CancellationToken.None);
         using var stopping = stop.Register(() => _ = AskToStopAsync(worker));
+
+        // Every event re-arms the watchdog; a worker silent for the hang timeout is killed as hung.
+        var hung = false;
+        using var watchdog = new CancellationTokenSource(_options.HangTimeout, time);
+        using var onHang = watchdog.Token.Register(() =>
+        {
+            hung = true;
+            _ = worker.KillAsync();
+        });
         try
         {
             // The stream is read to its end even after a stop request: the worker reports CANCELLED itself.
             await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
             {
+                watchdog.CancelAfter(_options.HangTimeout);
                 switch (item.EventCase)
                 {
                     case TranscodeEvent.EventOneofCase.Progress:
@@ -199,11 +209,11 @@ internal sealed class SessionRunner(
                 }
             }
 
-            return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker closed its stream without a result", stop));
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker closed its stream without a result", hung, stop));
         }
         catch (RpcException e)
         {
-            return new Attempt(null, await ClassifyDeathAsync(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})", stop));
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})", hung, stop));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -233,9 +243,16 @@ internal sealed class SessionRunner(
     }
 
     /// <summary>Tells how the worker died: its exit status, its seccomp audit record, its cgroup's OOM kills.</summary>
-    private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, CancellationToken stop)
+    private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, bool hung, CancellationToken stop)
     {
         await worker.StopAsync(_options.StopGracePeriod);
+        if (hung)
+        {
+            return new WorkerDeath(
+                DeathClass.Hang,
+                new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"the worker reported no progress for {_options.HangTimeout} and was killed as hung" });
+        }
+
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
         logger.LogWarning("worker {Worker} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, what, exit, worker.StandardErrorTail);
         if (worker.ExitCode == SeccompAudit.KilledExitCode)

@@ -18,6 +18,9 @@ public enum DeathClass
     /// <summary>The kernel killed it for exceeding its cgroup's memory limit.</summary>
     OomKill,
 
+    /// <summary>It reported no progress within the hang timeout, and the supervisor killed it.</summary>
+    Hang,
+
     /// <summary>The connection to it broke, or it ended without a result and without a signal that says why.</summary>
     LostConnection,
 }

@@ -7,10 +7,10 @@ public sealed record WorkerDeath(DeathClass Class, Failure Failure)
 {
     /// <summary>
     /// Whether a fresh worker may continue the session. A typed failure is the input's answer and
-    /// a seccomp kill is a security event: neither gets a second worker. Crashes, OOM kills and
-    /// lost connections may be transient, and a fresh worker resumes from the last checkpoint.
+    /// a seccomp kill is a security event: neither gets a second worker. Crashes, OOM kills, hangs
+    /// and lost connections may be transient, and a fresh worker resumes from the last checkpoint.
     /// </summary>
-    public bool Restartable => Class is DeathClass.NativeCrash or DeathClass.Abort or DeathClass.OomKill or DeathClass.LostConnection;
+    public bool Restartable => Class is DeathClass.NativeCrash or DeathClass.Abort or DeathClass.OomKill or DeathClass.Hang or DeathClass.LostConnection;
 
     /// <summary>The wire name of the class, as in WorkerRestarted events: <c>native_crash</c>, <c>oom_kill</c>…</summary>
     public string Name => Class switch

@@ -32,6 +32,24 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
     }
 
     [Fact]
+    public async Task A_frozen_worker_is_killed_after_the_hang_timeout_and_replaced()
+    {
+        var environment = new Dictionary<string, string> { ["Sandbox__HangTimeout"] = "00:00:05" };
+        await using var supervisor = await SupervisorProcess.StartAsync(new SupervisorSettings(EnableFaultInjection: true, Environment: environment));
+        using var session = await SlowSession.StartAsync(supervisor, clips, "chaos-hang");
+        var frozenAt = DateTime.UtcNow;
+        await new Chaos.ChaosClient(supervisor.Channel).InjectFaultAsync(new InjectFaultRequest { SessionId = session.Id, Kind = FaultKind.FaultHang });
+
+        var restarted = (await SessionStreams.WatchUntilAsync(supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1].WorkerRestarted;
+        Assert.Equal("hang", restarted.Death);
+        Assert.Contains("no progress for 00:00:05", restarted.Detail);
+        Assert.True(DateTime.UtcNow - frozenAt >= TimeSpan.FromSeconds(4), "the worker was declared hung before its timeout");
+        Assert.False(WorkerProcesses.IsAlive(session.Worker.Pid), $"the frozen worker {session.Worker.Pid} is still there");
+        await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
+        await SessionStreams.WatchToEndAsync(supervisor.Sessions, session.Id);
+    }
+
+    [Fact]
     public async Task A_forbidden_syscall_injected_through_the_api_ends_the_session_without_a_restart()
     {
         using var session = await SlowSession.StartAsync(Supervisor, clips, "chaos-syscall");

@@ -65,6 +65,7 @@ public sealed class RestartPolicyTests
         Assert.True(new WorkerDeath(DeathClass.Abort, failure).Restartable);
         Assert.True(new WorkerDeath(DeathClass.OomKill, failure).Restartable);
         Assert.True(new WorkerDeath(DeathClass.LostConnection, failure).Restartable);
+        Assert.True(new WorkerDeath(DeathClass.Hang, failure).Restartable);
         Assert.False(new WorkerDeath(DeathClass.Seccomp, failure).Restartable);
         Assert.False(new WorkerDeath(DeathClass.Failed, failure).Restartable);
         Assert.Equal("native_crash", new WorkerDeath(DeathClass.NativeCrash, failure).Name);

@@ -15,14 +15,16 @@ internal static class ChunkAssembler
     private const string ChunkDemuxer = "mov";
 
     /// <summary>One output file from all the chunks.</summary>
-    public static void Assemble(CheckpointManifest manifest, string directory, string outputPath, OutputContainer container, DecoderLimits limits, InterruptGuard interrupt)
+    /// <param name="tick">Called per packet, so progress keeps being reported while a long output is assembled.</param>
+    public static void Assemble(
+        CheckpointManifest manifest, string directory, string outputPath, OutputContainer container, DecoderLimits limits, InterruptGuard interrupt, Action tick)
     {
         EnsureChunks(manifest);
         var lastDts = new Dictionary<int, long>();
         using var output = OpenOutput(manifest, directory, outputPath, container, limits, interrupt, out var streams);
         foreach (var chunk in manifest.Chunks)
         {
-            Copy(directory, chunk, output, streams, lastDts, limits, interrupt);
+            Copy(directory, chunk, output, streams, lastDts, limits, interrupt, tick);
         }
 
         output.Finish();
@@ -35,7 +37,7 @@ internal static class ChunkAssembler
     /// Returns the segment files.
     /// </summary>
     public static IReadOnlyList<string> AssembleHls(
-        CheckpointManifest manifest, string directory, string playlistPath, string finalPlaylist, DecoderLimits limits, InterruptGuard interrupt)
+        CheckpointManifest manifest, string directory, string playlistPath, string finalPlaylist, DecoderLimits limits, InterruptGuard interrupt, Action tick)
     {
         EnsureChunks(manifest);
         var outputDirectory = Path.GetDirectoryName(playlistPath)!;
@@ -54,7 +56,7 @@ internal static class ChunkAssembler
             {
                 using (var output = OpenOutput(manifest, directory, partial, OutputContainer.Hls, limits, interrupt, out var streams))
                 {
-                    Copy(directory, chunk, output, streams, lastDts, limits, interrupt);
+                    Copy(directory, chunk, output, streams, lastDts, limits, interrupt, tick);
                     output.Finish();
                 }
 
@@ -123,7 +125,7 @@ internal static class ChunkAssembler
 
     /// <summary>Writes one chunk's packets with their timestamps restored.</summary>
     private static void Copy(
-        string directory, ChunkRecord chunk, MediaOutput output, OutputStreams streams, Dictionary<int, long> lastDts, DecoderLimits limits, InterruptGuard interrupt)
+        string directory, ChunkRecord chunk, MediaOutput output, OutputStreams streams, Dictionary<int, long> lastDts, DecoderLimits limits, InterruptGuard interrupt, Action tick)
     {
         using var packet = new Packet();
         using var input = OpenChunk(directory, chunk, limits, interrupt);
@@ -153,6 +155,7 @@ internal static class ChunkAssembler
             packet.StreamIndex = outIndex.Value;
             KeepDtsIncreasing(packet, outIndex.Value, lastDts);
             output.Write(packet);
+            tick();
         }
     }
 

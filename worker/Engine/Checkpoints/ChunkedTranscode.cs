@@ -75,11 +75,11 @@ internal sealed class ChunkedTranscode : IDisposable
         IReadOnlyList<string> segments = [];
         if (spec.Container == OutputContainer.Hls)
         {
-            segments = ChunkAssembler.AssembleHls(manifest, run._options.Directory, temporaryPath, spec.OutputPath, policy.Limits, interrupt);
+            segments = ChunkAssembler.AssembleHls(manifest, run._options.Directory, temporaryPath, spec.OutputPath, policy.Limits, interrupt, meter.Tick);
         }
         else
         {
-            ChunkAssembler.Assemble(manifest, run._options.Directory, temporaryPath, spec.Container, policy.Limits, interrupt);
+            ChunkAssembler.Assemble(manifest, run._options.Directory, temporaryPath, spec.Container, policy.Limits, interrupt, meter.Tick);
         }
 
         meter.Checkpoints = meter.Checkpoints! with { Chunks = manifest.Chunks.Count, DurableTime = manifest.DurableTime };
