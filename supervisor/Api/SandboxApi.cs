@@ -6,14 +6,35 @@ using Status = Sandbox.Api.V1.Status;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Hosting;
 using Sandbox.Supervisor.Sessions;
+using Sandbox.Supervisor.Supervision;
 using Sandbox.Supervisor.Workers;
 
 namespace Sandbox.Supervisor.Api;
 
 /// <summary>The operators' <c>sandbox.v1.Sandbox</c> service.</summary>
 internal sealed class SandboxApi(
-    SessionManager sessions, WorkerRegistry workers, HostProbe host, IOptions<SupervisorOptions> options, TimeProvider time) : global::Sandbox.Api.V1.Sandbox.SandboxBase
+    SessionManager sessions, WorkerRegistry workers, HostProbe host, Quarantine quarantine, IOptions<SupervisorOptions> options, TimeProvider time)
+    : global::Sandbox.Api.V1.Sandbox.SandboxBase
 {
+    public override Task<ListQuarantineResponse> ListQuarantine(ListQuarantineRequest request, ServerCallContext context)
+    {
+        var response = new ListQuarantineResponse();
+        response.Inputs.AddRange(quarantine.List().Select(e => new QuarantinedInput
+        {
+            Fingerprint = e.Fingerprint,
+            Input = e.Input,
+            Death = e.Death,
+            Position = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(e.Position),
+            Deaths = e.Deaths,
+            SessionId = e.SessionId,
+            QuarantinedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(e.QuarantinedAt),
+        }));
+        return Task.FromResult(response);
+    }
+
+    public override Task<ClearQuarantineResponse> ClearQuarantine(ClearQuarantineRequest request, ServerCallContext context) =>
+        Task.FromResult(new ClearQuarantineResponse { Cleared = quarantine.Clear(request.Fingerprint) });
+
     public override Task<Status> GetStatus(GetStatusRequest request, ServerCallContext context)
     {
         var status = new Status

@@ -100,6 +100,13 @@ public sealed class SupervisorOptions
     /// </summary>
     public TimeSpan HangTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A death of the same class at the same place in the same input this many times makes the input
+    /// poison: the session fails with POISON_INPUT and the input is refused until an operator clears
+    /// it. 2: once may be chance (memory pressure, a killed process), twice at the same position is the input.
+    /// </summary>
+    public int PoisonThreshold { get; set; } = 2;
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

@@ -25,6 +25,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.StopGracePeriod >= TimeSpan.Zero, "Sandbox:StopGracePeriod must not be negative");
         Check(options.MaxRestartsPerSession is >= 0 and <= 100, "Sandbox:MaxRestartsPerSession must be between 0 and 100");
         Check(options.RestartBaseDelay >= TimeSpan.Zero && options.RestartMaxDelay >= options.RestartBaseDelay, "Sandbox:RestartBaseDelay must not be negative, nor above Sandbox:RestartMaxDelay");
+        Check(options.PoisonThreshold >= 1, "Sandbox:PoisonThreshold must be at least 1");
         Check(options.HangTimeout > TimeSpan.Zero, "Sandbox:HangTimeout must be positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");

@@ -51,6 +51,7 @@ public static class SupervisorHost
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
+        services.AddSingleton<Quarantine>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SupervisorOptions>>().Value;

@@ -30,6 +30,7 @@ internal sealed class SessionManager : BackgroundService
     private int _running;
 
     private readonly RestartIntensity _intensity;
+    private readonly Quarantine _quarantine;
 
     public SessionManager(
         IOptions<SupervisorOptions> options,
@@ -37,11 +38,13 @@ internal sealed class SessionManager : BackgroundService
         SessionRunner runner,
         StateDirectories directories,
         RestartIntensity intensity,
+        Quarantine quarantine,
         TimeProvider time,
         ILogger<SessionManager> logger)
     {
         _directories = directories;
         _intensity = intensity;
+        _quarantine = quarantine;
         _options = options.Value;
         _translator = translator;
         _runner = runner;
@@ -57,6 +60,13 @@ internal sealed class SessionManager : BackgroundService
     {
         var id = $"s-{Guid.NewGuid():N}"[..18];
         var request = _translator.Translate(id, spec);
+        if (_quarantine.List().Count > 0 && _quarantine.Find(Worker.Engine.InputFingerprint.Of(request.InputPath).SampleSha256) is { } poison)
+        {
+            throw RpcErrors.Create(
+                ErrorReason.PoisonInput,
+                $"this input is quarantined: it killed workers {poison.Deaths} times ({poison.Death} at {poison.Position}) in session {poison.SessionId}; an operator can clear fingerprint {poison.Fingerprint} with ClearQuarantine");
+        }
+
         if (_intensity.IsExhausted)
         {
             throw RpcErrors.Create(

@@ -31,6 +31,7 @@ internal sealed class SessionRunner(
     StateDirectories directories,
     IOptions<SupervisorOptions> options,
     RestartIntensity intensity,
+    Quarantine quarantine,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -77,12 +78,15 @@ internal sealed class SessionRunner(
     private async Task<Failure?> SuperviseAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
         var restarts = 0;
+        var deaths = new Dictionary<(DeathClass, TimeSpan), int>();
+        QuarantineEntry? poison = null;
         var pipeline = new ResiliencePipelineBuilder<Attempt> { TimeProvider = time }
             .AddRetry(new RetryStrategyOptions<Attempt>
             {
                 MaxRetryAttempts = Math.Max(1, _options.MaxRestartsPerSession),
                 ShouldHandle = args => ValueTask.FromResult(
-                    _options.MaxRestartsPerSession > 0 && args.Outcome.Result?.Death is { Restartable: true } && !stop.IsCancellationRequested && !intensity.IsExhausted),
+                    _options.MaxRestartsPerSession > 0 && args.Outcome.Result?.Death is { Restartable: true } && poison is null
+                    && !stop.IsCancellationRequested && !intensity.IsExhausted),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
                     RestartBackoff.Delay(args.AttemptNumber + 1, _options.RestartBaseDelay, _options.RestartMaxDelay, Random.Shared.NextDouble())),
                 OnRetry = args =>
@@ -97,7 +101,18 @@ internal sealed class SessionRunner(
         Attempt last;
         try
         {
-            last = await pipeline.ExecuteAsync(async token => await RunWorkerAsync(record, staging, token), stop);
+            last = await pipeline.ExecuteAsync(
+                async token =>
+                {
+                    var attempt = await RunWorkerAsync(record, staging, token);
+                    if (attempt.Death is { Class: DeathClass.NativeCrash or DeathClass.Abort or DeathClass.Hang } death)
+                    {
+                        poison ??= PoisonCheck(record, death, deaths);
+                    }
+
+                    return attempt;
+                },
+                stop);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -110,11 +125,40 @@ internal sealed class SessionRunner(
             return last.Failure;
         }
 
+        if (poison is not null)
+        {
+            quarantine.Add(poison);
+            return new Failure
+            {
+                Reason = ErrorReason.PoisonInput,
+                Message = $"the input killed {poison.Deaths} workers the same way ({poison.Death} at {poison.Position}): it is quarantined and refused until an operator clears fingerprint {poison.Fingerprint}; last death: {death.Failure.Message}",
+            };
+        }
+
         var why = !death.Restartable ? ""
             : restarts >= _options.MaxRestartsPerSession ? $" (not restarted: the session's {_options.MaxRestartsPerSession} restarts are used up)"
             : intensity.IsExhausted ? $" (not restarted: the supervisor made {intensity.Limit} restarts within {intensity.Window.TotalSeconds:0} s)"
             : "";
         return new Failure { Reason = death.Failure.Reason, Message = death.Failure.Message + why };
+    }
+
+    /// <summary>
+    /// Counts a crash by its signature — class and place in the input (the durable time it died
+    /// after) — and returns the quarantine entry once one repeats <c>PoisonThreshold</c> times.
+    /// Only what the input can cause counts: native crashes, aborts and hangs. OOM kills are a
+    /// matter of limits (the memory governor's), and a lost connection may come from outside.
+    /// </summary>
+    private QuarantineEntry? PoisonCheck(SessionRecord record, WorkerDeath death, Dictionary<(DeathClass, TimeSpan), int> deaths)
+    {
+        var position = record.Snapshot().Progress?.Checkpoints?.DurableTime?.ToTimeSpan() ?? TimeSpan.Zero;
+        var count = deaths[(death.Class, position)] = deaths.GetValueOrDefault((death.Class, position)) + 1;
+        if (count < _options.PoisonThreshold)
+        {
+            return null;
+        }
+
+        var fingerprint = Worker.Engine.InputFingerprint.Of(record.Request.InputPath).SampleSha256;
+        return new QuarantineEntry(fingerprint, record.Request.InputPath, death.Name, position, count, record.Id, time.GetUtcNow());
     }
 
     /// <summary>Starts a worker for the session, drives it to the end and stops it.</summary>

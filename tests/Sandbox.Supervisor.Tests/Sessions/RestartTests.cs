@@ -46,7 +46,13 @@ public sealed class RestartTests(TestClips clips, FaultInjectionSupervisorFixtur
     [Fact]
     public async Task Past_the_restart_intensity_the_supervisor_restarts_nothing_and_admits_nothing()
     {
-        var environment = new Dictionary<string, string> { ["Sandbox__RestartIntensity"] = "1", ["Sandbox__RestartIntensityWindow"] = "00:10:00" };
+        // (Two crashes at one place would make the input poison first: this test is about the intensity.)
+        var environment = new Dictionary<string, string>
+        {
+            ["Sandbox__RestartIntensity"] = "1",
+            ["Sandbox__RestartIntensityWindow"] = "00:10:00",
+            ["Sandbox__PoisonThreshold"] = "3",
+        };
         await using var supervisor = await SupervisorProcess.StartAsync(new SupervisorSettings(EnableFaultInjection: true, Environment: environment));
 
         // The first crash is restarted, and fills the window.

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Sandbox.Worker.Engine;
 
 /// <summary>Identifies an input file and the settings of a session, so checkpoints are only ever continued with what made them.</summary>
-internal static class InputFingerprint
+public static class InputFingerprint
 {
     private const int SampleBytes = 1 << 20;
 
