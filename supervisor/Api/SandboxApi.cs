@@ -54,10 +54,23 @@ internal sealed class SandboxApi(
     public override Task<ListWorkersResponse> ListWorkers(ListWorkersRequest request, ServerCallContext context)
     {
         var response = new ListWorkersResponse();
-        response.Workers.AddRange(workers.List());
+        response.Workers.AddRange(workers.List().Select(WithHistory));
         return Task.FromResult(response);
     }
 
     public override Task<global::Sandbox.Api.V1.Worker> GetWorker(GetWorkerRequest request, ServerCallContext context) =>
-        Task.FromResult(workers.Find(request.WorkerId) ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"no live worker has id '{request.WorkerId}'"));
+        Task.FromResult(WithHistory(workers.Find(request.WorkerId) ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"no live worker has id '{request.WorkerId}'")));
+
+    /// <summary>Adds the session's earlier workers: how many were restarted before this one, and how each died.</summary>
+    private global::Sandbox.Api.V1.Worker WithHistory(global::Sandbox.Api.V1.Worker worker)
+    {
+        if (sessions.FindOrNull(worker.SessionId) is { } session)
+        {
+            var deaths = session.Deaths;
+            worker.Restarts = deaths.Count;
+            worker.EarlierDeaths.AddRange(deaths);
+        }
+
+        return worker;
+    }
 }

@@ -98,6 +98,9 @@ internal sealed class SessionManager : BackgroundService
         return queued;
     }
 
+    /// <summary>The session, or null when there is none with this id (any more).</summary>
+    public SessionRecord? FindOrNull(string id) => _sessions.GetValueOrDefault(id);
+
     public SessionRecord Find(string id) =>
         _sessions.TryGetValue(id, out var record)
             ? record

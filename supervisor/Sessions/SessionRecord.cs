@@ -24,6 +24,7 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     };
 
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<string> _deaths = [];
     private WorkerClient? _worker;
     private Adjustment? _adjustment;
 
@@ -103,8 +104,22 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         _worker = client;
     });
 
+    /// <summary>How the session's workers died so far (death class names, in order).</summary>
+    public IReadOnlyList<string> Deaths
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _deaths];
+            }
+        }
+    }
+
     /// <summary>Records that the session's worker died and a fresh one follows after <paramref name="backoff"/>.</summary>
     public void RecordRestart(WorkerDeath death, TimeSpan backoff) => Update(() =>
+    {
+        _deaths.Add(death.Name);
         Append(new SessionEvent
         {
             WorkerRestarted = new WorkerRestarted
@@ -114,7 +129,8 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
                 Detail = death.Failure.Message,
                 Backoff = Duration.FromTimeSpan(backoff),
             },
-        }));
+        });
+    });
 
     /// <summary>Forgets the worker once it stops: adjustments then have no one to go to.</summary>
     public void DetachWorker() => Update(() => _worker = null);

@@ -25,8 +25,15 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
         var injected = await Chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = session.Id, Kind = kind });
         Assert.Equal((session.Id, session.Worker.Id), (injected.SessionId, injected.WorkerId));
 
-        var restarted = (await SessionStreams.WatchUntilAsync(Supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1].WorkerRestarted;
-        Assert.Equal(death, restarted.Death);
+        var restartEvent = (await SessionStreams.WatchUntilAsync(Supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1];
+        Assert.Equal(death, restartEvent.WorkerRestarted.Death);
+
+        // The fresh worker shows the session's history in GetWorker.
+        await SessionStreams.WatchUntilAsync(Supervisor.Sessions, session.Id, e => e.Progress is not null, fromSequence: restartEvent.Sequence + 1);
+        var fresh = Assert.Single((await Supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers, w => w.SessionId == session.Id);
+        var shown = await Supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = fresh.Id });
+        Assert.Equal(1, shown.Restarts);
+        Assert.Equal([death], shown.EarlierDeaths);
         await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
         await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
     }
