@@ -211,9 +211,7 @@ internal sealed class ChunkWriter : IDisposable
 
         public long KeepUntil { get; } = keepUntil;
 
-        public long FrameDuration { get; } = source.Codec.Kind == MediaKind.Video && source.FrameRate.IsValid
-            ? Math.Max(1, Rational.Rescale(1, source.FrameRate.Invert(), source.TimeBase))
-            : 0;
+        public long FrameDuration { get; } = source.FrameDuration;
 
         public int OutputIndex { get; } = output.AddStream(source);
 

@@ -36,7 +36,7 @@ internal sealed class EncodingPipeline : IStreamPipeline
     public void Start()
     {
         _outputTimeBase = _output.StreamTimeBase(_outputIndex);
-        _frameDuration = VideoFrameDuration(_isVideo, _source.Graph, _encoder);
+        _frameDuration = _encoder.FrameDuration;
     }
 
     public void Process(Packet packet) => _source.Process(packet, _encode);
@@ -54,12 +54,6 @@ internal sealed class EncodingPipeline : IStreamPipeline
         _encoder.Dispose();
         _source.Dispose();
     }
-
-    /// <summary>One frame's duration in the encoder's time base (video encoders leave packet durations unset); 0 for audio.</summary>
-    internal static long VideoFrameDuration(bool isVideo, FilterGraph graph, Encoder encoder) =>
-        isVideo && graph.OutputFrameRate.IsValid
-            ? Math.Max(1, Rational.Rescale(1, graph.OutputFrameRate.Invert(), encoder.TimeBase))
-            : 0;
 
     private void Encode(Frame filtered)
     {

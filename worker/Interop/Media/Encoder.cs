@@ -21,6 +21,15 @@ public sealed class Encoder : IDisposable
     /// <summary>The frame rate the video encoder was opened with (0/0 for audio).</summary>
     public Rational FrameRate => Field.Read<Rational>(Pointer, Layout.AVCodecContext.framerate);
 
+    /// <summary>
+    /// One video frame's duration in the encoder's time base, from the rate it was opened with (at
+    /// least 1); 0 for audio. Video encoders leave packet durations unset, and without them the
+    /// last frame has no length.
+    /// </summary>
+    public long FrameDuration => Codec.Kind == MediaKind.Video && FrameRate.IsValid
+        ? Math.Max(1, Rational.Rescale(1, FrameRate.Invert(), TimeBase))
+        : 0;
+
     /// <summary>Priming samples the encoder emits before the first real one (AAC 1024, Opus 312); 0 for video.</summary>
     public int InitialPadding => Field.Read<int>(Pointer, Layout.AVCodecContext.initial_padding);
 
