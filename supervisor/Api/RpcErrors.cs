@@ -42,6 +42,7 @@ internal static class RpcErrors
         ErrorReason.ChecksumMismatch => StatusCode.DataLoss,
         ErrorReason.DeadlineExceeded => StatusCode.DeadlineExceeded,
         ErrorReason.Cancelled => StatusCode.Cancelled,
+        ErrorReason.ShuttingDown => StatusCode.Unavailable,
         _ => StatusCode.Internal,
     };
 }

@@ -51,6 +51,7 @@ public static class SupervisorHost
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
+        services.AddSingleton(sp => SessionStore.Open(sp.GetRequiredService<StateDirectories>().Root));
         services.AddSingleton<Quarantine>();
         services.AddSingleton(provider =>
         {
@@ -111,6 +112,7 @@ public static class SupervisorHost
         }
 
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
+        app.Services.GetRequiredService<SessionManager>().Recover();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         File.Delete(options.Socket);

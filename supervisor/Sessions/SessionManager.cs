@@ -14,7 +14,9 @@ namespace Sandbox.Supervisor.Sessions;
 /// <summary>
 /// Owns every session: admits them into a bounded queue, runs at most
 /// <see cref="SupervisorOptions.MaxConcurrentSessions"/> at once (each in its own worker), and
-/// answers queries. Sessions only move forward through QUEUED → STARTING → RUNNING → one terminal state.
+/// answers queries. Sessions move forward through QUEUED → STARTING → RUNNING → one terminal state,
+/// and back to QUEUED only when a supervisor stop interrupted them: every session is in the
+/// <see cref="SessionStore"/>, and the next supervisor resumes those that had not ended.
 /// </summary>
 internal sealed class SessionManager : BackgroundService
 {
@@ -24,10 +26,12 @@ internal sealed class SessionManager : BackgroundService
     private readonly SessionSpecTranslator _translator;
     private readonly SessionRunner _runner;
     private readonly StateDirectories _directories;
+    private readonly SessionStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionManager> _logger;
     private int _waiting;
     private int _running;
+    private volatile bool _draining;
 
     private readonly RestartIntensity _intensity;
     private readonly Quarantine _quarantine;
@@ -39,9 +43,11 @@ internal sealed class SessionManager : BackgroundService
         StateDirectories directories,
         RestartIntensity intensity,
         Quarantine quarantine,
+        SessionStore store,
         TimeProvider time,
         ILogger<SessionManager> logger)
     {
+        _store = store;
         _directories = directories;
         _intensity = intensity;
         _quarantine = quarantine;
@@ -56,8 +62,52 @@ internal sealed class SessionManager : BackgroundService
     /// <summary>Sessions admitted but not yet picked up by an execution slot.</summary>
     public int QueuedCount => Volatile.Read(ref _waiting);
 
+    /// <summary>
+    /// Takes over the sessions a previous supervisor left in the store: those that ended are kept
+    /// for queries; those that had not are queued again (oldest first) and resume from their
+    /// checkpoints. Then removes what the previous run left that no session will use.
+    /// </summary>
+    public void Recover()
+    {
+        var resuming = new List<SessionRecord>();
+        foreach (var stored in _store.LoadAll())
+        {
+            var record = SessionRecord.Restore(stored, _time, _store);
+            _sessions[record.Id] = record;
+            if (!record.IsFinished)
+            {
+                if (record.State != SessionState.Queued)
+                {
+                    record.Requeue("the supervisor restarted: the session resumes from its last checkpoint in a fresh worker");
+                }
+
+                resuming.Add(record);
+            }
+        }
+
+        _directories.RemoveLeftovers(
+            resuming.Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
+            resuming.Select(r => r.Request.InputPath).ToHashSet(StringComparer.Ordinal),
+            _sessions.Values.Where(r => r.Snapshot().DownloadReady).Select(r => r.Id).ToHashSet(StringComparer.Ordinal));
+        foreach (var record in resuming)
+        {
+            Interlocked.Increment(ref _waiting);
+            _queue.Writer.TryWrite(record);
+        }
+
+        if (!_sessions.IsEmpty && _logger.IsEnabled(LogLevel.Information))
+        {
+            _logger.LogInformation("recovered {Sessions} sessions from the store; {Resuming} resume", _sessions.Count, resuming.Count);
+        }
+    }
+
     public Session Submit(SessionSpec spec)
     {
+        if (_draining)
+        {
+            throw RpcErrors.Create(ErrorReason.ShuttingDown, "the supervisor is shutting down and admits no new sessions; retry on another node or once it is back");
+        }
+
         var id = $"s-{Guid.NewGuid():N}"[..18];
         var request = _translator.Translate(id, spec);
         if (_quarantine.List().Count > 0 && _quarantine.Find(Worker.Engine.InputFingerprint.Of(request.InputPath).SampleSha256) is { } poison)
@@ -83,7 +133,7 @@ internal sealed class SessionManager : BackgroundService
                 $"{_options.MaxQueuedSessions} sessions are already waiting; retry when some have finished");
         }
 
-        var record = new SessionRecord(id, spec, request, _time);
+        var record = new SessionRecord(id, spec, request, _time, _store);
         record.RecordQueued();
         _sessions[id] = record;
 
@@ -168,11 +218,25 @@ internal sealed class SessionManager : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentSessions).Select(_ => RunSlotAsync(stoppingToken)));
 
+    /// <summary>
+    /// Drains: admits nothing more, gives each running session up to <see cref="SupervisorOptions.DrainTimeout"/>
+    /// to make its next checkpoint durable, then stops the workers (cancel request, grace period, kill).
+    /// Sessions that had not ended stay in the store as they are, for the next supervisor to resume.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        foreach (var record in _sessions.Values.Where(s => !s.IsFinished))
+        _draining = true;
+        var running = _sessions.Values.Where(s => s.State == SessionState.Running).ToList();
+        if (running.Count > 0 && _options.DrainTimeout > TimeSpan.Zero)
         {
-            record.Cancellation.Cancel();
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                _logger.LogInformation("draining: {Count} running sessions get up to {Timeout} to reach a checkpoint", running.Count, _options.DrainTimeout);
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(_options.DrainTimeout);
+            await Task.WhenAll(running.Select(r => r.WaitForNextCheckpointAsync(timeout.Token)));
         }
 
         await base.StopAsync(cancellationToken);
@@ -218,6 +282,7 @@ internal sealed class SessionManager : BackgroundService
         foreach (var old in _sessions.Values.Where(s => s.IsFinished).OrderBy(s => s.CreatedAt).Take(excess).ToList())
         {
             _sessions.TryRemove(old.Id, out _);
+            _store.Delete(old.Id);
 
             // Its download can no longer be asked for.
             foreach (var download in Directory.EnumerateFiles(_directories.Downloads, $"{old.Id}.*"))

@@ -9,12 +9,14 @@ namespace Sandbox.Supervisor.Sessions;
 /// <summary>
 /// One session: its state machine and its append-only event log. Every change is an event with the
 /// next sequence number, so <c>Watch</c> can replay from any point and then follow live changes.
+/// With a <see cref="SessionStore"/>, every change is written there before anyone can see it.
 /// </summary>
-internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeRequest request, TimeProvider time)
+internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeRequest request, TimeProvider time, SessionStore? store = null)
 {
     private readonly Lock _gate = new();
     private readonly List<SessionEvent> _events = [];
-    private readonly Session _session = new()
+    private readonly List<SessionEvent> _unsaved = [];
+    private Session _session = new()
     {
         Id = id,
         Spec = spec,
@@ -27,6 +29,19 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     private readonly List<string> _deaths = [];
     private WorkerClient? _worker;
     private Adjustment? _adjustment;
+
+    /// <summary>A session as a previous supervisor left it in <paramref name="store"/>: same state, events and adjustment.</summary>
+    public static SessionRecord Restore(StoredSession stored, TimeProvider time, SessionStore store)
+    {
+        var record = new SessionRecord(stored.Snapshot.Id, stored.Snapshot.Spec, stored.Request, time, store)
+        {
+            _session = stored.Snapshot.Clone(),
+            _adjustment = stored.Adjustment?.Clone(),
+        };
+        record._events.AddRange(stored.Events);
+        record._deaths.AddRange(stored.Deaths);
+        return record;
+    }
 
     public string Id => id;
 
@@ -85,6 +100,29 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
             }
 
             Append(new SessionEvent { StateChanged = new StateChanged { State = state, Failure = failure, Detail = detail } });
+            Save();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Puts a session that had not ended back in the queue (QUEUED again), for a fresh worker to
+    /// resume it from its checkpoints: after a supervisor restart. False when it has ended.
+    /// </summary>
+    public bool Requeue(string detail)
+    {
+        lock (_gate)
+        {
+            if (IsTerminal(_session.State))
+            {
+                return false;
+            }
+
+            _session.State = SessionState.Queued;
+            _session.WorkerPid = 0;
+            _worker = null;
+            Append(new SessionEvent { StateChanged = new StateChanged { State = SessionState.Queued, Detail = detail } });
+            Save();
             return true;
         }
     }
@@ -202,6 +240,32 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         }
     }
 
+    /// <summary>
+    /// Completes when the session's worker has made one more chunk durable, the session is no
+    /// longer running, or <paramref name="cancellationToken"/> fires; at once for a session without checkpoints.
+    /// </summary>
+    public async Task WaitForNextCheckpointAsync(CancellationToken cancellationToken)
+    {
+        int? first = null;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            Task changed;
+            lock (_gate)
+            {
+                var count = _session.Progress?.Checkpoints?.Count ?? 0;
+                first ??= count;
+                if (request.Checkpoints is null || _session.State != SessionState.Running || count > first)
+                {
+                    return;
+                }
+
+                changed = _changed.Task;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
     /// <summary>The members <paramref name="next"/> sets, over <paramref name="current"/>: adjustments accumulate as the worker's do.</summary>
     private static Adjustment Accumulate(Adjustment current, Adjustment next)
     {
@@ -220,7 +284,15 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         {
             change();
             _session.UpdatedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+            Save();
         }
+    }
+
+    /// <summary>Writes the change (under the lock, so the store never runs behind what clients saw).</summary>
+    private void Save()
+    {
+        store?.Save(_session, request, _adjustment, _deaths, _unsaved);
+        _unsaved.Clear();
     }
 
     /// <summary>Appends under the lock and wakes every watcher.</summary>
@@ -230,6 +302,7 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         sessionEvent.Sequence = _events.Count + 1;
         sessionEvent.Time = Timestamp.FromDateTimeOffset(time.GetUtcNow());
         _events.Add(sessionEvent);
+        _unsaved.Add(sessionEvent);
         _session.LastSequence = sessionEvent.Sequence;
         _session.UpdatedAt = sessionEvent.Time;
         var changed = _changed;

@@ -55,7 +55,7 @@ internal sealed class SessionRunner(
         OutputStaging staging;
         try
         {
-            staging = OutputStaging.Create(record.Request.OutputPath, record.Id, workerUser, directories.Staging);
+            staging = OutputStaging.Open(record.Request.OutputPath, record.Id, workerUser, directories.Staging);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -65,12 +65,17 @@ internal sealed class SessionRunner(
 
         // The staging directory (and the checkpoints in it) lives across the session's workers, and
         // goes before the session ends, so a client that sees the end never sees it.
-        Failure? outcome;
-        using (staging)
+        var outcome = await SuperviseAsync(record, staging, stop.Token);
+        var pastDeadline = RemainingTime(record) is { } left && left <= TimeSpan.Zero;
+        if (outcome is not null && stoppingToken.IsCancellationRequested && !record.Cancellation.IsCancellationRequested && !pastDeadline)
         {
-            outcome = await SuperviseAsync(record, staging, stop.Token);
+            // The supervisor is stopping, not the session: it keeps its checkpoints and stays
+            // unfinished in the store, for the next supervisor to resume.
+            record.Requeue("the supervisor stopped: the session resumes from its last checkpoint when it starts again");
+            return;
         }
 
+        staging.Dispose();
         Finish(record, outcome, stop.Token);
     }
 

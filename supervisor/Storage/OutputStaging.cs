@@ -7,7 +7,8 @@ namespace Sandbox.Supervisor.Storage;
 /// A private directory, next to a session's output, that is the only part of the host the worker
 /// may write: the worker (as the worker user) writes its output there, and the supervisor moves
 /// the finished file to its final name — a rename within one filesystem, so the output appears
-/// whole or not at all. The directory is removed when the session ends.
+/// whole or not at all. The directory (with the session's checkpoints) lives across the session's
+/// workers and across supervisor restarts, and is removed when the session ends.
 /// </summary>
 internal sealed class OutputStaging : IDisposable
 {
@@ -34,16 +35,15 @@ internal sealed class OutputStaging : IDisposable
     /// <summary>The chunks and manifest a session asked to keep, beside its output once it is published.</summary>
     public static string KeptCheckpointDirectory(string finalPath) => finalPath + ".chunks";
 
+    /// <summary>
+    /// The session's staging directory: made, or the one an earlier run of the session left (its
+    /// checkpoints are how a resumed session continues; the worker validates them).
+    /// </summary>
     /// <param name="ledger">Where a link to the directory is kept while it exists (<see cref="StateDirectories.Staging"/>).</param>
     /// <exception cref="IOException">The directory cannot be made or handed to the worker user.</exception>
-    public static OutputStaging Create(string finalPath, string sessionId, WorkerUser user, string ledger)
+    public static OutputStaging Open(string finalPath, string sessionId, WorkerUser user, string ledger)
     {
         var directory = Path.Combine(Path.GetDirectoryName(finalPath)!, Prefix + sessionId);
-        if (System.IO.Directory.Exists(directory))
-        {
-            System.IO.Directory.Delete(directory, recursive: true);
-        }
-
         var entry = Path.Combine(ledger, sessionId);
         File.Delete(entry);
         File.CreateSymbolicLink(entry, directory);
@@ -124,27 +124,28 @@ internal sealed class OutputStaging : IDisposable
         File.Move(produced, finalPath, overwrite: true);
     }
 
+    /// <summary>Removes the directory: the session ended.</summary>
     public void Dispose()
     {
         Remove(Directory);
         File.Delete(_ledgerEntry);
     }
 
-    /// <summary>Removes the staging directories a crashed supervisor listed in <paramref name="ledger"/>.</summary>
-    public static void RemoveLeftovers(string ledger)
+    /// <summary>
+    /// Removes the staging directories a previous supervisor listed in <paramref name="ledger"/>,
+    /// except those of <paramref name="resuming"/> sessions.
+    /// </summary>
+    public static void RemoveLeftovers(string ledger, IReadOnlySet<string> resuming)
     {
-        if (!System.IO.Directory.Exists(ledger))
-        {
-            return;
-        }
-
-        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(ledger))
+        foreach (var entry in System.IO.Directory.EnumerateFileSystemEntries(ledger).Where(e => !resuming.Contains(Path.GetFileName(e))))
         {
             // Only ever a directory this class named: a tampered ledger cannot make it delete anything else.
             if (new FileInfo(entry).LinkTarget is { } target && Path.GetFileName(target).StartsWith(Prefix, StringComparison.Ordinal))
             {
                 Remove(target);
             }
+
+            File.Delete(entry);
         }
     }
 

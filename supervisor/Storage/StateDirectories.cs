@@ -34,7 +34,11 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
     /// <summary>Links to the output staging directories of running sessions, so a successor can remove them after a crash.</summary>
     public string Staging => Path.Combine(Root, "staging");
 
-    /// <summary>Creates the directories and removes what a previous run left in them (including its sessions' staging directories).</summary>
+    /// <summary>
+    /// Creates the directories. What a previous run left that no session can use any more (its
+    /// workers' sockets, compiled programs, half-received uploads) goes now; uploads, downloads and
+    /// staging directories stay until <see cref="RemoveLeftovers"/> knows which sessions resume.
+    /// </summary>
     /// <exception cref="StartupException">The worker user cannot reach the state directory.</exception>
     public void Prepare()
     {
@@ -47,8 +51,7 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
                 $"workers run as {workerUser}, which cannot reach the state directory {Root}: let others search every directory above it (chmod o+x), choose another Sandbox:StateDirectory, or set Sandbox:WorkerUser");
         }
 
-        OutputStaging.RemoveLeftovers(Staging);
-        foreach (var (directory, mode) in new[] { (Uploads, shared), (Downloads, shared), (Workers, shared), (Seccomp, OwnerOnly), (Programs, shared), (Staging, OwnerOnly) })
+        foreach (var (directory, mode) in new[] { (Workers, shared), (Seccomp, OwnerOnly), (Programs, shared) })
         {
             if (Directory.Exists(directory))
             {
@@ -56,6 +59,36 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
             }
 
             Directory.CreateDirectory(directory, mode);
+        }
+
+        foreach (var (directory, mode) in new[] { (Uploads, shared), (Downloads, shared), (Staging, OwnerOnly) })
+        {
+            Directory.CreateDirectory(directory, mode);
+            File.SetUnixFileMode(directory, mode);
+        }
+
+        foreach (var partial in Directory.EnumerateFiles(Uploads, "*.partial"))
+        {
+            File.Delete(partial);
+        }
+    }
+
+    /// <summary>
+    /// Removes what sessions of a previous run left and no session will use: the staging directories
+    /// (with their checkpoints) of sessions that do not resume, uploads no resuming session reads,
+    /// and downloads of sessions that are gone.
+    /// </summary>
+    public void RemoveLeftovers(IReadOnlySet<string> resumingSessions, IReadOnlySet<string> inputsInUse, IReadOnlySet<string> downloadsKept)
+    {
+        OutputStaging.RemoveLeftovers(Staging, resumingSessions);
+        foreach (var upload in Directory.EnumerateFiles(Uploads).Where(f => !inputsInUse.Contains(f)))
+        {
+            File.Delete(upload);
+        }
+
+        foreach (var download in Directory.EnumerateFiles(Downloads).Where(f => !downloadsKept.Contains(Path.GetFileNameWithoutExtension(f))))
+        {
+            File.Delete(download);
         }
     }
 }

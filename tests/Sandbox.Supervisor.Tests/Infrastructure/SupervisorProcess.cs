@@ -78,10 +78,10 @@ public sealed class SupervisorProcess : IAsyncDisposable
     /// Starts a new supervisor on the directories of one that was killed, as a restarted service
     /// would be: same socket, state directory and roots. The new one owns them from now on.
     /// </summary>
-    public static Task<SupervisorProcess> RestartAsync(SupervisorProcess killed)
+    public static Task<SupervisorProcess> RestartAsync(SupervisorProcess killed, SupervisorSettings? settings = null)
     {
         killed._rootHandedOver = true;
-        return StartAsync(SupervisorSettings.Default, killed._root);
+        return StartAsync(settings ?? SupervisorSettings.Default, killed._root);
     }
 
     private static async Task<SupervisorProcess> StartAsync(SupervisorSettings settings, TempDirectory root)
@@ -189,6 +189,22 @@ public sealed class SupervisorProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>SIGTERM, as a service manager stops it: waits for the supervisor to drain and exit; false if it did not within the timeout.</summary>
+    public async Task<bool> TerminateAsync()
+    {
+        await ChildProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Stops the supervisor (SIGTERM, then SIGKILL if it hangs), waits for its workers to be gone and
     /// deletes its directory. A worker that outlives its supervisor is killed and reported as a failure.
@@ -198,19 +214,10 @@ public sealed class SupervisorProcess : IAsyncDisposable
         string? problem = null;
         try
         {
-            if (!_process.HasExited)
+            if (!_process.HasExited && !await TerminateAsync())
             {
-                await ChildProcess.RunAsync("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-                using var timeout = new CancellationTokenSource(StopTimeout);
-                try
-                {
-                    await _process.WaitForExitAsync(timeout.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    _process.Kill(entireProcessTree: true);
-                    problem = $"the supervisor did not exit within {StopTimeout.TotalSeconds} s of SIGTERM and was killed";
-                }
+                _process.Kill(entireProcessTree: true);
+                problem = $"the supervisor did not exit within {StopTimeout.TotalSeconds} s of SIGTERM and was killed";
             }
 
             var leaked = await WorkerProcesses.WaitUntilGoneAsync(StateDirectory, WorkerExitTimeout);
