@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
+using Sandbox.Supervisor.Sessions;
 using Sandbox.Supervisor.Workers;
 
 namespace Sandbox.Supervisor.Api;
@@ -9,14 +10,19 @@ namespace Sandbox.Supervisor.Api;
 /// The <c>sandbox.v1.Chaos</c> service: fault injection for tests and CI, mapped only when the
 /// supervisor runs with <c>--enable-fault-injection</c>. It hands the fault to the worker's own
 /// FaultInjection service (so crashes happen inside the sandbox, in native code) or, for SIGKILL,
-/// kills the worker from outside.
+/// kills the worker from outside. With a progress point it waits for the session to reach it.
 /// </summary>
-internal sealed class ChaosApi(WorkerRegistry workers, ILogger<ChaosApi> logger) : Chaos.ChaosBase
+internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, ILogger<ChaosApi> logger) : Chaos.ChaosBase
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
     public override async Task<InjectFaultResponse> InjectFault(InjectFaultRequest request, ServerCallContext context)
     {
+        if (request.At is { } at)
+        {
+            await WaitForProgressPointAsync(request, at.ToTimeSpan(), context.CancellationToken);
+        }
+
         var worker = request.TargetCase switch
         {
             InjectFaultRequest.TargetOneofCase.SessionId => workers.ForSession(request.SessionId)
@@ -47,14 +53,44 @@ internal sealed class ChaosApi(WorkerRegistry workers, ILogger<ChaosApi> logger)
             case FaultKind.FaultHang:
                 ProcessSignals.Send(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup), ProcessSignals.SIGSTOP);
                 break;
+            case FaultKind.FaultLeak:
+                await CrashAsync(worker, "leak", context.CancellationToken);
+                break;
+            case FaultKind.FaultDisconnect:
+                await CrashAsync(worker, "disconnect", context.CancellationToken);
+                break;
             case FaultKind.FaultForbiddenSyscall:
                 response.Result = await MisbehaveAsync(worker, request.Syscall, context.CancellationToken);
                 break;
             default:
-                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL, FAULT_HANG");
+                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL, FAULT_HANG, FAULT_LEAK, FAULT_DISCONNECT");
         }
 
         return response;
+    }
+
+    /// <summary>Waits until the session's output reaches <paramref name="at"/> and a worker runs it.</summary>
+    private async Task WaitForProgressPointAsync(InjectFaultRequest request, TimeSpan at, CancellationToken cancellationToken)
+    {
+        if (request.TargetCase != InjectFaultRequest.TargetOneofCase.SessionId)
+        {
+            throw RpcErrors.InvalidSpec("at", "a progress point needs a session_id target");
+        }
+
+        if (at < TimeSpan.Zero)
+        {
+            throw RpcErrors.InvalidSpec("at", "must not be negative");
+        }
+
+        var record = sessions.Find(request.SessionId);
+        await record.WaitUntilAsync(
+            s => SessionRecord.IsTerminal(s.State) || (s.State == SessionState.Running && s.Progress?.OutputTime?.ToTimeSpan() >= at),
+            cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (record.IsFinished)
+        {
+            throw RpcErrors.Create(ErrorReason.SessionFinished, $"session {record.Id} ended ({record.State}) before its output reached {at}");
+        }
     }
 
     /// <summary>The worker dies answering, so the call's failure is the expected outcome.</summary>

@@ -244,17 +244,23 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     /// Completes when the session's worker has made one more chunk durable, the session is no
     /// longer running, or <paramref name="cancellationToken"/> fires; at once for a session without checkpoints.
     /// </summary>
-    public async Task WaitForNextCheckpointAsync(CancellationToken cancellationToken)
+    public Task WaitForNextCheckpointAsync(CancellationToken cancellationToken)
     {
-        int? first = null;
+        var first = Snapshot().Progress?.Checkpoints?.Count ?? 0;
+        return WaitUntilAsync(
+            s => request.Checkpoints is null || s.State != SessionState.Running || (s.Progress?.Checkpoints?.Count ?? 0) > first,
+            cancellationToken);
+    }
+
+    /// <summary>Completes once <paramref name="condition"/> holds for the session (checked at every change) or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task WaitUntilAsync(Func<Session, bool> condition, CancellationToken cancellationToken)
+    {
         while (!cancellationToken.IsCancellationRequested)
         {
             Task changed;
             lock (_gate)
             {
-                var count = _session.Progress?.Checkpoints?.Count ?? 0;
-                first ??= count;
-                if (request.Checkpoints is null || _session.State != SessionState.Running || count > first)
+                if (condition(_session))
                 {
                     return;
                 }

@@ -35,11 +35,13 @@ internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<Fau
             "segv" => NativeCrash.Segfault,
             "abort" => NativeCrash.Abort,
             "exit" => NativeCrash.Vanish,
+            "leak" => NativeCrash.LeakUntilKilled,
+            "disconnect" => NativeCrash.DropConnections,
             _ => null,
         };
         if (die is null)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, "kind must be segv, abort or exit"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "kind must be segv, abort, exit, leak or disconnect"));
         }
 
         logger.LogWarning("fault injection: dying by {Kind}", request.Kind);

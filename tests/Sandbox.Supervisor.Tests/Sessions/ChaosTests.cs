@@ -1,3 +1,4 @@
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Sandbox.Api.V1;
 using Sandbox.Supervisor.Tests.Infrastructure;
@@ -19,6 +20,7 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
     [Theory]
     [InlineData(FaultKind.FaultSegfault, "native_crash")]
     [InlineData(FaultKind.FaultSigkill, "lost_connection")]
+    [InlineData(FaultKind.FaultDisconnect, "lost_connection")]
     public async Task A_fault_injected_through_the_api_restarts_the_session_in_a_fresh_worker(FaultKind kind, string death)
     {
         using var session = await SlowSession.StartAsync(Supervisor, clips, $"chaos-{kind}");
@@ -36,6 +38,50 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
         Assert.Equal([death], shown.EarlierDeaths);
         await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
         await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
+    }
+
+    [Fact]
+    public async Task A_fault_at_a_progress_point_strikes_when_the_output_reaches_it()
+    {
+        var submitted = await SessionStreams.SubmitAsync(
+            Supervisor.Sessions,
+            Specs.SlowWebm(Supervisor.AddInput(clips.Long), Path.Combine(Supervisor.OutputDirectory("chaos-at"), "out.webm")));
+        var at = TimeSpan.FromSeconds(6);
+        var injected = await Chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = submitted.Id, Kind = FaultKind.FaultAbort, At = Duration.FromTimeSpan(at) });
+        Assert.Equal(submitted.Id, injected.SessionId);
+
+        var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, submitted.Id);
+        var trace = SessionStreams.Describe(events);
+        var restart = events.FindIndex(e => e.WorkerRestarted is not null);
+        Assert.True(restart > 0 && events[restart].WorkerRestarted.Death == "abort", trace);
+        var lastBefore = events.Take(restart).Last(e => e.Progress is not null).Progress.OutputTime.ToTimeSpan();
+        Assert.True(lastBefore >= at, $"the fault struck at {lastBefore}, before {at}: {trace}");
+        Assert.True(events[^1].StateChanged?.State == SessionState.Completed, trace);
+    }
+
+    [Fact]
+    public async Task A_progress_point_needs_a_session_target() =>
+        await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument,
+            ErrorReason.InvalidSpec,
+            () => Chaos.InjectFaultAsync(new InjectFaultRequest { Random = true, Kind = FaultKind.FaultAbort, At = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) }).ResponseAsync);
+
+    [Fact]
+    public async Task A_leaking_worker_is_oom_killed_by_its_cgroup_and_replaced()
+    {
+        using var profiles = new TempDirectory();
+        var settings = await ShippedProfiles.WithExtraAsync(profiles, "small", """
+            { "extends": "default", "description": "room for a 320x240 VP9 encode, not for a leak", "limits": { "memoryMax": "384MiB", "memoryHigh": "384MiB" } }
+            """);
+        await using var supervisor = await SupervisorProcess.StartAsync(settings with { EnableFaultInjection = true });
+        using var session = await SlowSession.StartAsync(supervisor, clips, "chaos-leak", profile: "small");
+        await new Chaos.ChaosClient(supervisor.Channel).InjectFaultAsync(new InjectFaultRequest { SessionId = session.Id, Kind = FaultKind.FaultLeak });
+
+        var restarted = (await SessionStreams.WatchUntilAsync(supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1].WorkerRestarted;
+        Assert.Equal("oom_kill", restarted.Death);
+        Assert.Contains("memory limit", restarted.Detail);
+        await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
+        await SessionStreams.WatchToEndAsync(supervisor.Sessions, session.Id);
     }
 
     [Fact]

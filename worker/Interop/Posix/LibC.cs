@@ -32,6 +32,12 @@ internal static unsafe partial class LibC
     [LibraryImport("libc")]
     public static partial void abort();
 
+    [LibraryImport("libc")]
+    public static partial nint malloc(nuint size);
+
+    [LibraryImport("libc")]
+    public static partial int shutdown(int fd, int how);
+
     [LibraryImport("libc", EntryPoint = "_exit")]
     public static partial void exit_immediately(int status);
 }
