@@ -16,8 +16,23 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>The faults the worker's own FaultInjection.Crash makes happen inside the sandbox, by its name for them.</summary>
+    private static readonly Dictionary<FaultKind, string> WorkerFaults = new()
+    {
+        [FaultKind.FaultSegfault] = "segv",
+        [FaultKind.FaultAbort] = "abort",
+        [FaultKind.FaultExit] = "exit",
+        [FaultKind.FaultLeak] = "leak",
+        [FaultKind.FaultDisconnect] = "disconnect",
+    };
+
     public override async Task<InjectFaultResponse> InjectFault(InjectFaultRequest request, ServerCallContext context)
     {
+        if (!WorkerFaults.ContainsKey(request.Kind) && request.Kind is not (FaultKind.FaultSigkill or FaultKind.FaultHang or FaultKind.FaultForbiddenSyscall))
+        {
+            throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL, FAULT_HANG, FAULT_LEAK, FAULT_DISCONNECT");
+        }
+
         if (request.At is { } at)
         {
             await WaitForProgressPointAsync(request, at.ToTimeSpan(), context.CancellationToken);
@@ -36,34 +51,21 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
         };
         logger.LogWarning("chaos: {Kind} for worker {Worker} (session {Session})", request.Kind, worker.Id, worker.SessionId);
         var response = new InjectFaultResponse { WorkerId = worker.Id, SessionId = worker.SessionId, Pid = worker.Pid };
-        switch (request.Kind)
+        if (WorkerFaults.TryGetValue(request.Kind, out var crash))
         {
-            case FaultKind.FaultSegfault:
-                await CrashAsync(worker, "segv", context.CancellationToken);
-                break;
-            case FaultKind.FaultAbort:
-                await CrashAsync(worker, "abort", context.CancellationToken);
-                break;
-            case FaultKind.FaultExit:
-                await CrashAsync(worker, "exit", context.CancellationToken);
-                break;
-            case FaultKind.FaultSigkill:
-                await worker.KillAsync();
-                break;
-            case FaultKind.FaultHang:
-                ProcessSignals.Send(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup), ProcessSignals.SIGSTOP);
-                break;
-            case FaultKind.FaultLeak:
-                await CrashAsync(worker, "leak", context.CancellationToken);
-                break;
-            case FaultKind.FaultDisconnect:
-                await CrashAsync(worker, "disconnect", context.CancellationToken);
-                break;
-            case FaultKind.FaultForbiddenSyscall:
-                response.Result = await MisbehaveAsync(worker, request.Syscall, context.CancellationToken);
-                break;
-            default:
-                throw RpcErrors.InvalidSpec("kind", "choose one of FAULT_SEGFAULT, FAULT_ABORT, FAULT_EXIT, FAULT_SIGKILL, FAULT_FORBIDDEN_SYSCALL, FAULT_HANG, FAULT_LEAK, FAULT_DISCONNECT");
+            await CrashAsync(worker, crash, context.CancellationToken);
+        }
+        else if (request.Kind == FaultKind.FaultSigkill)
+        {
+            await worker.KillAsync();
+        }
+        else if (request.Kind == FaultKind.FaultHang)
+        {
+            ProcessSignals.Send(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup), ProcessSignals.SIGSTOP);
+        }
+        else
+        {
+            response.Result = await MisbehaveAsync(worker, request.Syscall, context.CancellationToken);
         }
 
         return response;
