@@ -98,5 +98,8 @@ internal static class TranscodeCommand
         new("Sandbox:OutputRoots:0", spec.Output.TargetCase == OutputTarget.TargetOneofCase.Path ? Path.GetDirectoryName(spec.Output.Path) : Path.Combine(state, "out")),
         new("Sandbox:OutputRoots:1", Path.Combine(state, "out")),
         new("Sandbox:MaxConcurrentSessions", "1"),
+
+        // One session, started at once: a warm worker would only be one more process to start.
+        new("Sandbox:WarmWorkers", "0"),
     ];
 }

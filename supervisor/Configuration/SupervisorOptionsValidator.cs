@@ -28,6 +28,8 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.PoisonThreshold >= 1, "Sandbox:PoisonThreshold must be at least 1");
         Check(options.HangTimeout > TimeSpan.Zero, "Sandbox:HangTimeout must be positive");
         Check(options.DrainTimeout >= TimeSpan.Zero, "Sandbox:DrainTimeout must not be negative");
+        Check(options.WarmWorkers is >= 0 and <= 64 && options.MaxWarmWorkers is >= 0 and <= 64, "Sandbox:WarmWorkers and Sandbox:MaxWarmWorkers must be 0–64");
+        Check(options.WarmPoolShrinkAfter > TimeSpan.Zero, "Sandbox:WarmPoolShrinkAfter must be positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
         Check(options.CgroupDriver is "auto" or "v2" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1 or none (got '{options.CgroupDriver}')");

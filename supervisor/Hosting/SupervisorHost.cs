@@ -63,6 +63,9 @@ public static class SupervisorHost
         services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
+        // The pool starts before the sessions and stops after them (hosted services stop in reverse order).
+        services.AddSingleton<WorkerPool>();
+        services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
         services.AddSingleton<SessionManager>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionManager>());
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);

@@ -24,6 +24,7 @@ namespace Sandbox.Supervisor.Sessions;
 /// </summary>
 internal sealed class SessionRunner(
     WorkerLauncher launcher,
+    WorkerPool pool,
     WorkerRegistry registry,
     ProfileCatalog profiles,
     SeccompPrograms seccomp,
@@ -166,17 +167,18 @@ internal sealed class SessionRunner(
         return new QuarantineEntry(fingerprint, record.Request.InputPath, death.Name, position, count, record.Id, time.GetUtcNow());
     }
 
-    /// <summary>Starts a worker for the session, drives it to the end and stops it.</summary>
+    /// <summary>Takes a warm worker (or starts one) for the session, drives it to the end and stops it.</summary>
     private async Task<Attempt> RunWorkerAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
-        var request = staging.Redirect(record.Request);
-        request.Adjustment = record.Adjustment;
+        var staged = staging.Redirect(record.Request);
+        staged.Adjustment = record.Adjustment;
         var profile = profiles.Find(record.Spec.Profile)!;
-        request.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
+        staged.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
         WorkerHandle worker;
+        TranscodeRequest request;
         try
         {
-            worker = await launcher.StartAsync(record.Id, profile, request, stop);
+            worker = pool.TryTake(profile.Name!) ?? await launcher.StartAsync(record.Id, profile, staged, stop);
         }
         catch (Exception e) when (e is WorkerStartException or OperationCanceledException or IOException or InvalidOperationException)
         {
@@ -185,6 +187,15 @@ internal sealed class SessionRunner(
 
         await using (worker)
         {
+            try
+            {
+                request = worker.Assign(record.Id, staged, staging.Directory);
+            }
+            catch (IOException e)
+            {
+                return Attempt.Failed(new Failure { Reason = ErrorReason.WorkerStartFailed, Message = $"the session's files could not be handed to warm worker {worker.Id}: {e.Message}" });
+            }
+
             using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
             record.AttachWorker(worker.Pid, worker.Client);
             registry.Set(worker, WorkerState.WorkerBusy);
@@ -245,10 +256,10 @@ internal sealed class SessionRunner(
                     case TranscodeEvent.EventOneofCase.Completed:
                         record.ReportProgress(item.Completed.Progress);
                         var download = record.Spec.Output?.TargetCase == OutputTarget.TargetOneofCase.Download;
-                        var output = staging.Publish(item.Completed.OutputPath, item.Completed.Segments);
+                        var output = staging.Publish(worker.ToHost(item.Completed.OutputPath), item.Completed.Segments.Select(worker.ToHost));
                         if (request.Checkpoints is { Keep: true } checkpoints)
                         {
-                            staging.PublishCheckpoints(checkpoints.Directory);
+                            staging.PublishCheckpoints(worker.ToHost(checkpoints.Directory));
                         }
 
                         record.RecordOutput(download ? null : output, download, item.Completed.Streams);

@@ -31,12 +31,18 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
     /// <summary>A copy of the worker's programs, made when the worker user cannot read the originals.</summary>
     public string Programs => Path.Combine(Root, "programs");
 
+    /// <summary>
+    /// One directory per warm worker, through which its session's files are mounted into its view
+    /// (<see cref="Isolation.Namespaces.ExchangeDirectory"/>).
+    /// </summary>
+    public string Exchange => Path.Combine(Root, "exchange");
+
     /// <summary>Links to the output staging directories of running sessions, so a successor can remove them after a crash.</summary>
     public string Staging => Path.Combine(Root, "staging");
 
     /// <summary>
     /// Creates the directories. What a previous run left that no session can use any more (its
-    /// workers' sockets, compiled programs, half-received uploads) goes now; uploads, downloads and
+    /// workers' sockets and exchange mounts, compiled programs, half-received uploads) goes now; uploads, downloads and
     /// staging directories stay until <see cref="RemoveLeftovers"/> knows which sessions resume.
     /// </summary>
     /// <exception cref="StartupException">The worker user cannot reach the state directory.</exception>
@@ -51,7 +57,9 @@ internal sealed class StateDirectories(IOptions<SupervisorOptions> options, Work
                 $"workers run as {workerUser}, which cannot reach the state directory {Root}: let others search every directory above it (chmod o+x), choose another Sandbox:StateDirectory, or set Sandbox:WorkerUser");
         }
 
-        foreach (var (directory, mode) in new[] { (Workers, shared), (Seccomp, OwnerOnly), (Programs, shared) })
+        // Mounts a killed supervisor left go first, so that no delete reaches into a session's files.
+        Isolation.Namespaces.ExchangeDirectory.Remove(Exchange);
+        foreach (var (directory, mode) in new[] { (Workers, shared), (Seccomp, OwnerOnly), (Programs, shared), (Exchange, shared) })
         {
             if (Directory.Exists(directory))
             {

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Isolation.Cgroups;
+using Sandbox.Supervisor.Isolation.Namespaces;
 using WorkerClient = Sandbox.Api.Worker.V1.Worker.WorkerClient;
 
 namespace Sandbox.Supervisor.Workers;
@@ -16,6 +17,7 @@ internal sealed class WorkerHandle : IAsyncDisposable
     private readonly CancellationTokenSource _kill;
     private readonly GrpcChannel _channel;
     private readonly WorkerOutputTail _stderr;
+    private readonly ExchangeDirectory? _exchange;
 
     public WorkerHandle(
         string id,
@@ -27,8 +29,10 @@ internal sealed class WorkerHandle : IAsyncDisposable
         CancellationTokenSource kill,
         WorkerOutputTail stderr,
         IWorkerCgroup cgroup,
+        ExchangeDirectory? exchange,
         DateTimeOffset startedAt)
     {
+        _exchange = exchange;
         Cgroup = cgroup;
         Id = id;
         SessionId = sessionId;
@@ -46,7 +50,28 @@ internal sealed class WorkerHandle : IAsyncDisposable
 
     public string Id { get; }
 
-    public string SessionId { get; }
+    /// <summary>The session the worker serves; empty while a warm worker waits in the pool.</summary>
+    public string SessionId { get; private set; }
+
+    /// <summary>
+    /// Gives the worker its session (once: workers are single-use) and returns the request as the
+    /// worker must get it: unchanged for a worker started for the session; for a warm sandboxed one,
+    /// with the input and the staging directory attached to its exchange directory and the paths rewritten.
+    /// </summary>
+    /// <exception cref="IOException">The session's files cannot be attached.</exception>
+    public TranscodeRequest Assign(string sessionId, TranscodeRequest request, string stagingDirectory)
+    {
+        if (SessionId.Length > 0 && SessionId != sessionId)
+        {
+            throw new InvalidOperationException($"worker {Id} already served session {SessionId}");
+        }
+
+        SessionId = sessionId;
+        return _exchange?.Attach(request, stagingDirectory) ?? request;
+    }
+
+    /// <summary>A path the worker reported, as it is on the host.</summary>
+    public string ToHost(string workerPath) => _exchange?.ToHost(workerPath) ?? workerPath;
 
     public int Pid { get; }
 
@@ -116,6 +141,15 @@ internal sealed class WorkerHandle : IAsyncDisposable
         _channel.Dispose();
         _kill.Dispose();
         Cgroup.Destroy();
+        try
+        {
+            _exchange?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Still mounted (the kernel refused): the next supervisor start removes it.
+        }
+
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -11,7 +11,8 @@ using Sandbox.Supervisor.Isolation.Seccomp;
 namespace Sandbox.Supervisor.Workers;
 
 /// <summary>
-/// Starts one worker process per session (CliWrap), each listening on a Unix socket in its own
+/// Starts one worker process per session (CliWrap) — on demand, or ahead of time for the warm
+/// pool — each listening on a Unix socket in its own
 /// directory, and returns once the worker printed READY — no polling. The worker's stdin is a pipe
 /// the supervisor never writes to: when the supervisor dies the kernel closes it and the worker exits.
 /// </summary>
@@ -29,9 +30,43 @@ internal sealed class WorkerLauncher(
     /// <summary>Whether workers get fresh namespaces (bubblewrap), as reported by GetStatus.</summary>
     public bool UsesNamespaces => _options.Namespaces == "bwrap" || (_options.Namespaces == "auto" && Bubblewrap.IsAvailable);
 
-    public async Task<WorkerHandle> StartAsync(string sessionId, SandboxProfile profile, TranscodeRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether warm workers can be started: without namespaces they see the host's paths anyway;
+    /// with them, only root can mount a session's files into a running worker's view.
+    /// </summary>
+    public bool CanStartWarm => !UsesNamespaces || Environment.IsPrivilegedProcess;
+
+    private string Exchanges => Path.Combine(_options.StateDirectory, "exchange");
+
+    /// <summary>Starts a worker for <paramref name="sessionId"/>: its sandbox sees the request's input and output directory.</summary>
+    public Task<WorkerHandle> StartAsync(string sessionId, SandboxProfile profile, TranscodeRequest request, CancellationToken cancellationToken) =>
+        LaunchAsync(NewId(), sessionId, profile, null, directory => new SandboxView(command.ProgramDirectories, directory, request.InputPath, Path.GetDirectoryName(request.OutputPath)!), cancellationToken);
+
+    /// <summary>
+    /// Starts a warm worker for the pool: sandboxed and READY, but with no session's files in view
+    /// until <see cref="WorkerHandle.Assign"/> attaches them through its exchange directory.
+    /// </summary>
+    /// <exception cref="IOException">The exchange directory cannot be made (see <see cref="CanStartWarm"/>).</exception>
+    public async Task<WorkerHandle> StartWarmAsync(SandboxProfile profile, CancellationToken cancellationToken)
     {
-        var id = $"w-{Guid.NewGuid():N}"[..14];
+        var id = NewId();
+        var exchange = UsesNamespaces ? ExchangeDirectory.Create(Path.Combine(Exchanges, id)) : null;
+        try
+        {
+            return await LaunchAsync(id, "", profile, exchange, directory => new SandboxView(command.ProgramDirectories, directory, null, exchange!.Path), cancellationToken);
+        }
+        catch
+        {
+            exchange?.Dispose();
+            throw;
+        }
+    }
+
+    private static string NewId() => $"w-{Guid.NewGuid():N}"[..14];
+
+    private async Task<WorkerHandle> LaunchAsync(
+        string id, string sessionId, SandboxProfile profile, ExchangeDirectory? exchange, Func<string, SandboxView> view, CancellationToken cancellationToken)
+    {
         var directory = Path.Combine(_options.StateDirectory, "workers", id);
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         user.Own(directory);
@@ -45,9 +80,8 @@ internal sealed class WorkerLauncher(
         string? filter = null;
         if (UsesNamespaces)
         {
-            var view = new SandboxView(command.ProgramDirectories, directory, request.InputPath, Path.GetDirectoryName(request.OutputPath)!);
             filter = seccomp.PathFor(profile.Name!);
-            worker = Bubblewrap.Wrap(profile, view, environment, worker, SeccompPrograms.Descriptor);
+            worker = Bubblewrap.Wrap(profile, view(directory), environment, worker, SeccompPrograms.Descriptor);
         }
 
         var (fileName, arguments) = Prelude(cgroup, filter, [.. user.Prefix, .. worker]);
@@ -66,7 +100,7 @@ internal sealed class WorkerLauncher(
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.Add))
             .WithValidation(CommandResultValidation.None)
             .ExecuteAsync(kill.Token);
-        var handle = new WorkerHandle(id, sessionId, process.ProcessId, directory, socket, process, kill, stderr, cgroup, time.GetUtcNow());
+        var handle = new WorkerHandle(id, sessionId, process.ProcessId, directory, socket, process, kill, stderr, cgroup, exchange, time.GetUtcNow());
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -83,7 +117,7 @@ internal sealed class WorkerLauncher(
 
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("worker {Worker} (pid {Pid}) ready for session {Session}", id, handle.Pid, sessionId);
+                logger.LogInformation("worker {Worker} (pid {Pid}) ready for {Session}", id, handle.Pid, sessionId.Length > 0 ? $"session {sessionId}" : "the warm pool");
             }
             return handle;
         }

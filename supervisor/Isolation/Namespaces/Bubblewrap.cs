@@ -67,7 +67,11 @@ public static class Bubblewrap
 
         arguments.AddRange(["--bind", view.SocketDirectory, view.SocketDirectory]);
         arguments.AddRange(["--bind", view.OutputDirectory, view.OutputDirectory]);
-        arguments.AddRange(["--ro-bind", view.Input, view.Input]);
+        if (view.Input is { } input)
+        {
+            arguments.AddRange(["--ro-bind", input, input]);
+        }
+
         arguments.Add("--clearenv");
         foreach (var (name, value) in environment)
         {

@@ -11,7 +11,8 @@ namespace Sandbox.Supervisor.Tests.ChaosSuite;
 /// random (seeded). Every session must end in exactly one terminal state with the right reason, every
 /// completed output must decode fully with the input's duration, poison inputs must end as
 /// POISON_INPUT, nothing may be left behind, and the supervisor itself must never restart. A second
-/// run kills the supervisor mid-way and starts a new one: no session may be lost.
+/// run kills the supervisor mid-way and starts a new one: no session may be lost. Both run with a warm
+/// pool, so sessions and restarts take warm workers as in production.
 /// SANDBOX_CHAOS_SESSIONS sets the size (100 by default; more for a longer run), SANDBOX_CHAOS_SEED
 /// replays a run, and SANDBOX_CHAOS_SUMMARY names a file the summary tables are appended to.
 /// </summary>
@@ -37,8 +38,9 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
             // mistaken for a crash loop (the intensity limit has its own tests).
             ["Sandbox__HangTimeout"] = "00:00:03",
             ["Sandbox__RestartIntensity"] = "10000",
+            ["Sandbox__WarmProfile"] = "chaos",
         };
-        _settings = new SupervisorSettings(MaxConcurrent: 2, Environment: environment, EnableFaultInjection: true);
+        _settings = new SupervisorSettings(MaxConcurrent: 2, Environment: environment, EnableFaultInjection: true, WarmWorkers: 1);
     }
 
     /// <summary>Nothing to release asynchronously: xunit calls <see cref="Dispose"/> right after this.</summary>
@@ -106,7 +108,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
             Volatile.Write(ref current, second);
 
             var outcomes = await running;
-            var problems = await ChaosVerdict.CheckAsync(outcomes, ClipDuration);
+            var problems = await ChaosVerdict.CheckAsync(outcomes, ClipDuration, faultsMustRestart: false);
             var listed = (await second.Sessions.ListAsync(new ListSessionsRequest { PageSize = 500 })).Sessions.Select(s => s.Id).ToHashSet();
             problems.AddRange(outcomes.Where(o => !listed.Contains(o.SessionId)).Select(o => $"session {o.SessionId} is unknown to the restarted supervisor"));
             var leaks = await ChaosLeaks.CountAsync(second, outputs, outcomes.Where(o => o.State == SessionState.Completed).Select(o => o.Output));

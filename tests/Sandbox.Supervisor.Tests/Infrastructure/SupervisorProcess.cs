@@ -121,6 +121,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
 
         arguments.ForEach(info.ArgumentList.Add);
         info.Environment["Sandbox__WorkerStartTimeout"] = TestTime.Limit(new SupervisorOptions().WorkerStartTimeout).ToString();
+        info.Environment["Sandbox__WarmWorkers"] = settings.WarmWorkers.ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

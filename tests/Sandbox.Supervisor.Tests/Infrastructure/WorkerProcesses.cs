@@ -43,13 +43,16 @@ public static class WorkerProcesses
         return found;
     }
 
-    /// <summary>Waits up to <paramref name="timeout"/> for those workers to be gone; returns the ones still alive (empty on success).</summary>
-    public static async Task<IReadOnlyList<(int Pid, string CommandLine)>> WaitUntilGoneAsync(string stateDirectory, TimeSpan timeout)
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for those workers to be gone — except the ones with an
+    /// id in <paramref name="except"/> (idle warm workers) — and returns the ones still alive (empty on success).
+    /// </summary>
+    public static async Task<IReadOnlyList<(int Pid, string CommandLine)>> WaitUntilGoneAsync(string stateDirectory, TimeSpan timeout, IReadOnlyCollection<string>? except = null)
     {
         var end = DateTime.UtcNow + timeout;
         while (true)
         {
-            var alive = Find(stateDirectory);
+            var alive = Find(stateDirectory).Where(p => except is null || !except.Any(id => p.CommandLine.Contains(id, StringComparison.Ordinal))).ToList();
             if (alive.Count == 0 || DateTime.UtcNow >= end)
             {
                 return alive;
