@@ -13,7 +13,14 @@ namespace Sandbox.Supervisor.Api;
 
 /// <summary>The operators' <c>sandbox.v1.Sandbox</c> service.</summary>
 internal sealed class SandboxApi(
-    SessionManager sessions, WorkerRegistry workers, HostProbe host, Quarantine quarantine, IOptions<SupervisorOptions> options, TimeProvider time)
+    SessionManager sessions,
+    WorkerRegistry workers,
+    WorkerPool pool,
+    HostProbe host,
+    Quarantine quarantine,
+    DeathCounters counters,
+    IOptions<SupervisorOptions> options,
+    TimeProvider time)
     : global::Sandbox.Api.V1.Sandbox.SandboxBase
 {
     public override Task<ListQuarantineResponse> ListQuarantine(ListQuarantineRequest request, ServerCallContext context)
@@ -46,8 +53,12 @@ internal sealed class SandboxApi(
             MaxConcurrentSessions = options.Value.MaxConcurrentSessions,
             Queued = sessions.QueuedCount,
             Host = host.Capabilities,
+            Restarts = counters.Restarts,
+            WarmWorkers = pool.IdleCount,
+            WarmTarget = pool.Enabled ? pool.Target : 0,
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
+        status.WorkerDeaths.Add(counters.Deaths.ToDictionary());
         return Task.FromResult(status);
     }
 

@@ -13,7 +13,8 @@ internal static class OperatorCommands
         [
             $"sandbox {status.Version}, up {status.Uptime.ToTimeSpan():d\\.hh\\:mm\\:ss}",
             $"sessions: {string.Join(", ", status.SessionsByState.Select(kv => $"{kv.Key.ToLowerInvariant()} {kv.Value}"))}",
-            $"workers: {status.Workers} (at most {status.MaxConcurrentSessions} at once), queued: {status.Queued}",
+            $"workers: {status.Workers} (at most {status.MaxConcurrentSessions} sessions at once; {status.WarmWorkers} warm, pool target {status.WarmTarget}), queued: {status.Queued}",
+            $"worker deaths: {(status.WorkerDeaths.Count == 0 ? "none" : string.Join(", ", status.WorkerDeaths.Select(kv => $"{kv.Key} {kv.Value}")))}; restarts: {status.Restarts}",
             $"cgroup driver: {status.Host.CgroupDriver}, namespaces: {status.Host.Namespaces}",
             $"sandbox profiles: {string.Join(", ", status.Host.SandboxProfiles)}",
             $"ffmpeg: {string.Join(", ", status.Host.FfmpegLibraries.Select(kv => $"{kv.Key} {kv.Value}"))}",

@@ -53,6 +53,7 @@ public static class SupervisorHost
         services.AddSingleton<SessionRunner>();
         services.AddSingleton(sp => SessionStore.Open(sp.GetRequiredService<StateDirectories>().Root));
         services.AddSingleton<Quarantine>();
+        services.AddSingleton<DeathCounters>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<SupervisorOptions>>().Value;

@@ -106,6 +106,27 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     }
 
     /// <summary>
+    /// Records that a worker runs the session: the move to RUNNING, or — after a restart, when the
+    /// session is RUNNING already — one more RUNNING event naming the worker that took over.
+    /// </summary>
+    public void RecordRunning(string detail)
+    {
+        if (TryTransition(SessionState.Running, detail: detail))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_session.State == SessionState.Running)
+            {
+                Append(new SessionEvent { StateChanged = new StateChanged { State = SessionState.Running, Detail = detail } });
+                Save();
+            }
+        }
+    }
+
+    /// <summary>
     /// Puts a session that had not ended back in the queue (QUEUED again), for a fresh worker to
     /// resume it from its checkpoints: after a supervisor restart. False when it has ended.
     /// </summary>

@@ -33,6 +33,7 @@ internal sealed class SessionRunner(
     IOptions<SupervisorOptions> options,
     RestartIntensity intensity,
     Quarantine quarantine,
+    DeathCounters counters,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -98,6 +99,7 @@ internal sealed class SessionRunner(
                 OnRetry = args =>
                 {
                     restarts++;
+                    counters.RecordRestart();
                     intensity.Record();
                     record.RecordRestart(args.Outcome.Result!.Death!, args.RetryDelay);
                     return default;
@@ -111,6 +113,10 @@ internal sealed class SessionRunner(
                 async token =>
                 {
                     var attempt = await RunWorkerAsync(record, staging, token);
+                    if (attempt.Death is { } died)
+                    {
+                        counters.RecordDeath(died);
+                    }
                     if (attempt.Death is { Class: DeathClass.NativeCrash or DeathClass.Abort or DeathClass.Hang } death)
                     {
                         poison ??= PoisonCheck(record, death, deaths);
@@ -201,7 +207,9 @@ internal sealed class SessionRunner(
             registry.Set(worker, WorkerState.WorkerBusy);
             try
             {
-                record.TryTransition(SessionState.Running, detail: $"worker {worker.Id} (pid {worker.Pid})");
+                record.RecordRunning(record.Snapshot().Attempts > 1
+                    ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {record.Snapshot().Attempts})"
+                    : $"worker {worker.Id} (pid {worker.Pid})");
 
                 // The profile's wall-clock limit bounds the worker's life, whatever the session's own deadline.
                 var wallClock = profile.Limits?.WallClock ?? Timeout.InfiniteTimeSpan;

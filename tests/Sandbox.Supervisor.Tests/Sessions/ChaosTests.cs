@@ -36,6 +36,10 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
         var shown = await Supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = fresh.Id });
         Assert.Equal(1, shown.Restarts);
         Assert.Equal([death], shown.EarlierDeaths);
+
+        // And GetStatus counts deaths by class, and restarts, since the supervisor started.
+        var status = await Supervisor.Operator.GetStatusAsync(new GetStatusRequest());
+        Assert.True(status.WorkerDeaths.GetValueOrDefault(death) >= 1 && status.Restarts >= 1, status.ToString());
         await Supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
         await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
     }

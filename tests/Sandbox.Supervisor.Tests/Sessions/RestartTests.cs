@@ -34,6 +34,8 @@ public sealed class RestartTests(TestClips clips, FaultInjectionSupervisorFixtur
         Assert.Equal((2, death), (restarted.Attempt, restarted.Death));
         Assert.Contains(detail, restarted.Detail);
         Assert.Equal(TimeSpan.Zero, restarted.Backoff.ToTimeSpan());
+        var takeover = events.Skip(events.FindIndex(e => e.WorkerRestarted is not null)).First(e => e.StateChanged?.State == SessionState.Running);
+        Assert.Contains("took over (attempt 2)", takeover.StateChanged.Detail);
 
         var final = await SessionStreams.GetAsync(Supervisor.Sessions, session.Id);
         Assert.Equal(2, final.Attempts);

@@ -19,6 +19,8 @@ public sealed class WarmPoolTests(TestClips clips)
     {
         await using var supervisor = await SupervisorProcess.StartAsync(new SupervisorSettings(WarmWorkers: 1));
         var warm = await WaitForIdleAsync(supervisor, except: null);
+        var status = await supervisor.Operator.GetStatusAsync(new GetStatusRequest());
+        Assert.Equal((1, 1), (status.WarmWorkers, status.WarmTarget));
         var output = Path.Combine(supervisor.OutputDirectory("warm"), "out.webm");
         var input = supervisor.AddInput(clips.Long);
         var submitted = await SessionStreams.SubmitAsync(supervisor.Sessions, Specs.SlowWebm(input, output));
