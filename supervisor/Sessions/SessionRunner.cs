@@ -322,7 +322,7 @@ internal sealed class SessionRunner(
         }
 
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
-        logger.LogWarning("worker {Worker} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, what, exit, worker.StandardErrorTail);
+        logger.LogWarning("worker {Worker} of session {Session} died: {What}; it {Exit}. stderr: {Stderr}", worker.Id, worker.SessionId, what, exit, worker.StandardErrorTail);
         if (worker.ExitCode == SeccompAudit.KilledExitCode)
         {
             var syscall = await audit.FindKilledSyscallAsync(SeccompAudit.RecordWait);

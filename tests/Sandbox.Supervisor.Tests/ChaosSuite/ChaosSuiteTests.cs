@@ -82,7 +82,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
             problems.Add($"faults struck only {struck} of {sessions} sessions (at least 30% required)");
         }
 
-        Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} problems:\n{string.Join('\n', problems)}");
+        Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} problems:\n{string.Join('\n', problems)}\n{LogAbout(supervisor, problems)}");
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
             await ReportAsync($"chaos suite with a supervisor restart (seed {seed})", outcomes, leaks, SupervisorCost.Read(second.Pid, restarts: 1), clock.Elapsed);
 
             problems.AddRange(leaks.Where(l => l.Value > 0).Select(l => $"leaked {l.Value} {l.Key}"));
-            Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} problems:\n{string.Join('\n', problems)}");
+            Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} problems:\n{string.Join('\n', problems)}\n{LogAbout(second, problems)}");
         }
         finally
         {
@@ -125,6 +125,15 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
                 await second.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The supervisor's log lines about the sessions named in <paramref name="problems"/> and their workers.</summary>
+    private static string LogAbout(SupervisorProcess supervisor, IEnumerable<string> problems)
+    {
+        var ids = problems.SelectMany(p => System.Text.RegularExpressions.Regex.Matches(p, "s-[0-9a-f]{16}").Select(m => m.Value)).ToHashSet();
+        var lines = supervisor.Log.Split('\n');
+        var workers = lines.Where(l => ids.Any(l.Contains)).SelectMany(l => System.Text.RegularExpressions.Regex.Matches(l, "w-[0-9a-f]{12}").Select(m => m.Value)).ToHashSet();
+        return "supervisor log about them:\n" + string.Join('\n', lines.Where(l => ids.Any(l.Contains) || workers.Any(l.Contains)));
     }
 
     /// <summary>The run's size and seed: from the environment, else 100 sessions and a fresh seed (the restart run takes 30% of the size).</summary>

@@ -23,7 +23,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
     public static readonly TimeSpan WorkerExitTimeout = TestTime.Limit(TimeSpan.FromSeconds(15));
 
     private static readonly TimeSpan StopTimeout = TestTime.Limit(TimeSpan.FromSeconds(20));
-    private const int LogLines = 200;
+    private const int LogLines = 5000;
 
     private readonly TempDirectory _root;
     private bool _rootHandedOver;
@@ -63,7 +63,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
 
     public Health.HealthClient Health { get; }
 
-    /// <summary>The supervisor's last log lines, for failure messages.</summary>
+    /// <summary>The supervisor's last log lines (up to 5000), for failure messages.</summary>
     public string Log => string.Join('\n', _log);
 
     public static Task<SupervisorProcess> StartAsync(SupervisorSettings? settings = null)
