@@ -57,7 +57,7 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
         }
         else if (request.Kind == FaultKind.FaultSigkill)
         {
-            await worker.KillAsync();
+            worker.Kill();
         }
         else if (request.Kind == FaultKind.FaultHang)
         {

@@ -19,6 +19,7 @@ internal sealed class SandboxApi(
     HostProbe host,
     Quarantine quarantine,
     DeathCounters counters,
+    Memory.MemorySampler memory,
     IOptions<SupervisorOptions> options,
     TimeProvider time)
     : global::Sandbox.Api.V1.Sandbox.SandboxBase
@@ -56,6 +57,7 @@ internal sealed class SandboxApi(
             Restarts = counters.Restarts,
             WarmWorkers = pool.IdleCount,
             WarmTarget = pool.Enabled ? pool.Target : 0,
+            MemorySamplingCost = Duration.FromTimeSpan(memory.MeanRoundCost),
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
         status.WorkerDeaths.Add(counters.Deaths.ToDictionary());
@@ -72,9 +74,13 @@ internal sealed class SandboxApi(
     public override Task<global::Sandbox.Api.V1.Worker> GetWorker(GetWorkerRequest request, ServerCallContext context) =>
         Task.FromResult(WithHistory(workers.Find(request.WorkerId) ?? throw RpcErrors.Create(ErrorReason.WorkerNotFound, $"no live worker has id '{request.WorkerId}'")));
 
-    /// <summary>Adds the session's earlier workers: how many were restarted before this one, and how each died.</summary>
+    /// <summary>
+    /// Adds what the sampler knows of the worker's memory, and the session's earlier workers: how
+    /// many were restarted before this one, and how each died.
+    /// </summary>
     private global::Sandbox.Api.V1.Worker WithHistory(global::Sandbox.Api.V1.Worker worker)
     {
+        memory.Describe(worker);
         if (sessions.FindOrNull(worker.SessionId) is { } session)
         {
             var deaths = session.Deaths;

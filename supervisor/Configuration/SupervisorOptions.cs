@@ -132,6 +132,9 @@ public sealed class SupervisorOptions
     /// <summary>The profile warm workers are started with; sessions of other profiles start their own.</summary>
     public string WarmProfile { get; set; } = "default";
 
+    /// <summary>Memory sampling and the memory policy's constants (see README *Memory governance*).</summary>
+    public Memory.MemoryOptions Memory { get; set; } = new();
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

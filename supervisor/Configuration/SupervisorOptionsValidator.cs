@@ -30,6 +30,9 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.DrainTimeout >= TimeSpan.Zero, "Sandbox:DrainTimeout must not be negative");
         Check(options.WarmWorkers is >= 0 and <= 64 && options.MaxWarmWorkers is >= 0 and <= 64, "Sandbox:WarmWorkers and Sandbox:MaxWarmWorkers must be 0–64");
         Check(options.WarmPoolShrinkAfter > TimeSpan.Zero, "Sandbox:WarmPoolShrinkAfter must be positive");
+        Check(options.Memory.SampleInterval >= TimeSpan.FromMilliseconds(50), "Sandbox:Memory:SampleInterval must be at least 50 ms");
+        Check(options.Memory.PressureIndex.Decay is > 0 and <= 1 && options.Memory.PressureIndex.Window > TimeSpan.Zero && options.Memory.PressureIndex.RefaultScale > 0,
+            "Sandbox:Memory:PressureIndex: Decay must be in (0, 1], Window and RefaultScale positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
         Check(options.CgroupDriver is "auto" or "v2" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1 or none (got '{options.CgroupDriver}')");

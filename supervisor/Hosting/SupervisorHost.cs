@@ -64,6 +64,9 @@ public static class SupervisorHost
         services.AddSingleton(sp => CgroupProbe.Choose(sp.GetRequiredService<IOptions<SupervisorOptions>>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Sandbox.Supervisor.Isolation")));
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
+        services.AddSingleton<Memory.MemorySampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<Memory.MemorySampler>());
+
         // The pool starts before the sessions and stops after them (hosted services stop in reverse order).
         services.AddSingleton<WorkerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());

@@ -32,6 +32,9 @@ public sealed record MemorySample(
     long MaxEvents,
     long OomKills)
 {
+    /// <summary>Nothing known (no cgroup, or it is gone).</summary>
+    public static MemorySample Empty(DateTimeOffset time) => new(time, 0, 0, 0, 0, 0, 0, TimeSpan.Zero, 0, 0, 0);
+
     /// <summary>Whether the limit is a real one (the kernel writes "max" or a huge page-aligned number for none).</summary>
     public bool HasLimit => Limit > 0 && Limit < (1L << 60);
 }

@@ -248,7 +248,7 @@ internal sealed class SessionRunner(
         using var onHang = watchdog.Token.Register(() =>
         {
             hung = true;
-            _ = worker.KillAsync();
+            worker.Kill();
         });
         try
         {
@@ -272,6 +272,10 @@ internal sealed class SessionRunner(
 
                         record.RecordOutput(download ? null : output, download, item.Completed.Streams);
                         return Attempt.Completed;
+                    case TranscodeEvent.EventOneofCase.Failed when item.Failed.Failure.Reason == ErrorReason.Cancelled && !stop.IsCancellationRequested:
+                        // Nobody asked it to stop: it cancelled because it lost its supervisor's pipe or
+                        // was being killed. That is a death, classified as such (and restartable).
+                        return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker stopped without being asked to", hung, stop));
                     case TranscodeEvent.EventOneofCase.Failed:
                         return Attempt.Failed(item.Failed.Failure);
                 }

@@ -2,9 +2,11 @@ using System.Runtime.InteropServices;
 
 namespace Sandbox.Supervisor.Workers;
 
-/// <summary>Signals sent to a worker's processes by pid (the Chaos service freezes a worker with SIGSTOP).</summary>
+/// <summary>Signals sent to a worker's processes by pid (the Chaos service freezes a worker with SIGSTOP; kills are SIGKILL to all of them at once).</summary>
 internal static partial class ProcessSignals
 {
+    public const int SIGKILL = 9;
+
     public const int SIGSTOP = 19;
 
     /// <summary>Sends <paramref name="signal"/> to every process in <paramref name="pids"/>; ones already gone are skipped.</summary>

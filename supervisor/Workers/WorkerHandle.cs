@@ -88,8 +88,13 @@ internal sealed class WorkerHandle : IAsyncDisposable
     /// <summary>The worker's FaultInjection service (served only by workers started with --allow-fault-injection).</summary>
     public FaultInjection.FaultInjectionClient Faults { get; }
 
-    /// <summary>SIGKILLs the worker's processes now (the Chaos service's "killed from outside").</summary>
-    public Task KillAsync() => _kill.CancelAsync();
+    /// <summary>
+    /// SIGKILLs every process of the worker now, as the kernel or an operator would (the hang
+    /// watchdog, the Chaos service). Signalled directly rather than through the process runner,
+    /// which would first close the worker's stdin: a worker that saw that before the signal would
+    /// report a cancel of its own instead of dying.
+    /// </summary>
+    public void Kill() => ProcessSignals.Send(WorkerProcessTree.Snapshot(Pid, Cgroup), ProcessSignals.SIGKILL);
 
     /// <summary>Completes when the process exits (faults when it was killed by us).</summary>
     public CommandTask<CommandResult> Exit { get; }

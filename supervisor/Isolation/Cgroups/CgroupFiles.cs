@@ -13,12 +13,28 @@ internal static class CgroupFiles
         File.Exists(path) && long.TryParse(File.ReadAllText(path).Trim(), out var value) ? value : 0;
 
     /// <summary>One <c>KEY VALUE</c> line of a flat-keyed file (<c>memory.events</c>, <c>memory.oom_control</c>); 0 when absent.</summary>
-    public static long ReadKey(string path, string key) =>
-        File.ReadLines(path)
-            .Select(line => line.Split(' '))
-            .Where(parts => parts.Length == 2 && parts[0] == key)
-            .Select(parts => long.Parse(parts[1]))
-            .FirstOrDefault();
+    public static long ReadKey(string path, string key) => ReadKeys(path).GetValueOrDefault(key);
+
+    /// <summary>Every <c>KEY VALUE</c> line of a flat-keyed file (<c>memory.stat</c>…), read once; empty when the file is absent.</summary>
+    public static IReadOnlyDictionary<string, long> ReadKeys(string path)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (!File.Exists(path))
+        {
+            return values;
+        }
+
+        foreach (var line in File.ReadLines(path))
+        {
+            var parts = line.Split(' ');
+            if (parts.Length == 2 && long.TryParse(parts[1], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                values[parts[0]] = value;
+            }
+        }
+
+        return values;
+    }
 
     /// <summary>Whether this process may make cgroups under <paramref name="directory"/>: tried, not guessed from modes.</summary>
     public static bool CanCreateChild(string directory)

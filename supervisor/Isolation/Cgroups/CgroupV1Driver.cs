@@ -1,4 +1,5 @@
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Memory;
 
 namespace Sandbox.Supervisor.Isolation.Cgroups;
 
@@ -125,6 +126,34 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
             catch (IOException)
             {
                 return CgroupUsage.None;
+            }
+        }
+
+        /// <summary>
+        /// The v1 equivalents: <c>memory.stat</c>'s hierarchical totals (rss, cache, and major faults
+        /// for refaults, which v1 does not count), <c>memory.failcnt</c> for hits of the limit; no PSI.
+        /// </summary>
+        public MemorySample ReadMemory(DateTimeOffset now)
+        {
+            try
+            {
+                var stat = CgroupFiles.ReadKeys(System.IO.Path.Combine(Directories["memory"], "memory.stat"));
+                return new MemorySample(
+                    now,
+                    Read("memory", "memory.usage_in_bytes"),
+                    Read("memory", "memory.max_usage_in_bytes"),
+                    Read("memory", "memory.limit_in_bytes"),
+                    stat.GetValueOrDefault("total_rss"),
+                    stat.GetValueOrDefault("total_cache"),
+                    stat.GetValueOrDefault("total_pgmajfault"),
+                    TimeSpan.Zero,
+                    0,
+                    Read("memory", "memory.failcnt"),
+                    CgroupFiles.ReadKey(System.IO.Path.Combine(Directories["memory"], "memory.oom_control"), "oom_kill"));
+            }
+            catch (IOException)
+            {
+                return MemorySample.Empty(now);
             }
         }
 

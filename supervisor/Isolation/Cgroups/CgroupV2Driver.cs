@@ -1,5 +1,6 @@
 using Sandbox.Supervisor.Isolation.Devices;
 using Sandbox.Supervisor.Isolation.Profiles;
+using Sandbox.Supervisor.Memory;
 
 namespace Sandbox.Supervisor.Isolation.Cgroups;
 
@@ -186,6 +187,33 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
             catch (IOException)
             {
                 return CgroupUsage.None;
+            }
+        }
+
+        public MemorySample ReadMemory(DateTimeOffset now)
+        {
+            try
+            {
+                var stat = CgroupFiles.ReadKeys(System.IO.Path.Combine(Directory, "memory.stat"));
+                var events = CgroupFiles.ReadKeys(System.IO.Path.Combine(Directory, "memory.events"));
+                var pressure = System.IO.Path.Combine(Directory, "memory.pressure");
+                return new MemorySample(
+                    now,
+                    Read("memory.current"),
+                    Read("memory.peak"),
+                    Read("memory.max"),
+                    stat.GetValueOrDefault("anon"),
+                    stat.GetValueOrDefault("file"),
+                    // Split by kind since Linux 5.9; one counter before.
+                    stat.GetValueOrDefault("workingset_refault_anon") + stat.GetValueOrDefault("workingset_refault_file") + stat.GetValueOrDefault("workingset_refault"),
+                    File.Exists(pressure) ? PressureStall.Parse(File.ReadAllText(pressure))?.FullTotal ?? TimeSpan.Zero : TimeSpan.Zero,
+                    events.GetValueOrDefault("high"),
+                    events.GetValueOrDefault("max"),
+                    events.GetValueOrDefault("oom_kill"));
+            }
+            catch (IOException)
+            {
+                return MemorySample.Empty(now);
             }
         }
 

@@ -1,3 +1,5 @@
+using Sandbox.Supervisor.Memory;
+
 namespace Sandbox.Supervisor.Isolation.Cgroups;
 
 /// <summary>One worker's cgroup: the files its process joins, its live usage, and its removal.</summary>
@@ -10,6 +12,9 @@ public interface IWorkerCgroup
     string Path { get; }
 
     CgroupUsage ReadUsage();
+
+    /// <summary>The memory counters the governor samples (all zero without a cgroup, or once it is gone).</summary>
+    MemorySample ReadMemory(DateTimeOffset now);
 
     /// <summary>Kills anything left in the cgroup and removes it.</summary>
     void Destroy();

@@ -23,6 +23,8 @@ public sealed class NoCgroupDriver : ICgroupDriver
 
         public CgroupUsage ReadUsage() => CgroupUsage.None;
 
+        public Memory.MemorySample ReadMemory(DateTimeOffset now) => Memory.MemorySample.Empty(now);
+
         public void Destroy()
         {
         }

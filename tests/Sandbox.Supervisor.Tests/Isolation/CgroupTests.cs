@@ -62,6 +62,18 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         Assert.InRange(worker.Usage.MemoryPressure?.SomeAvg10 ?? 0, 0, 100);
         Assert.InRange(worker.Usage.MemoryCurrentBytes, 1, 2L << 30);
 
+        // The supervisor samples its memory every second: anonymous memory, page cache, and the
+        // pressure index (a VP9 encode of 320x240 is far from its 2 GiB limit, but not at zero).
+        await Poll.UntilAsync(
+            async () => (await _supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = worker.Id })).Usage.AnonBytes > 0,
+            TestTime.Limit(TimeSpan.FromSeconds(10)),
+            () => "the worker's memory was not sampled");
+        var sampled = (await _supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = worker.Id })).Usage;
+        Assert.InRange(sampled.MemoryPressureIndex, double.Epsilon, 0.2);
+        Assert.InRange(sampled.MemoryPressureIndexLatest, double.Epsilon, 0.2);
+        Assert.True(sampled.Refaults >= 0 && sampled.FileBytes >= 0 && sampled.MemoryMaxEvents == 0, sampled.ToString());
+        Assert.True((await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan() > TimeSpan.Zero);
+
         // The worker itself runs inside bubblewrap, below the pid the supervisor started.
         var inner = WorkerProcesses.Find(_supervisor.StateDirectory).Where(p => p.CommandLine.StartsWith("dotnet", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(inner);

@@ -1,0 +1,14 @@
+namespace Sandbox.Supervisor.Memory;
+
+/// <summary>Memory governance settings (<c>Sandbox:Memory</c>): sampling and the policy's constants.</summary>
+public sealed record MemoryOptions
+{
+    /// <summary>How often every busy worker's memory is sampled (seed §4.1: every second).</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public PressureIndexOptions PressureIndex { get; init; } = new();
+
+    public DualSourceTriggerOptions DualSource { get; init; } = new();
+
+    public DynamicThresholdOptions Threshold { get; init; } = new();
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Sandbox.Api.V1;
+using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Workers;
+
+namespace Sandbox.Supervisor.Memory;
+
+/// <summary>
+/// Samples the memory of every worker that runs a session, every <see cref="MemoryOptions.SampleInterval"/>,
+/// into a <see cref="PressureWindow"/> per worker: the smoothed Memory Pressure Index the governor and
+/// GetWorker read. It measures its own cost (wall time per round), which GetStatus reports.
+/// </summary>
+internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorOptions> options, TimeProvider time) : BackgroundService
+{
+    private readonly MemoryOptions _options = options.Value.Memory;
+    private readonly ConcurrentDictionary<string, WorkerMemory> _memory = new(StringComparer.Ordinal);
+    private long _rounds;
+    private long _roundTicks;
+
+    /// <summary>What was last sampled of a worker, or null when it has not been sampled (yet).</summary>
+    public WorkerMemory? Find(string workerId) => _memory.GetValueOrDefault(workerId);
+
+    /// <summary>Mean wall time of one sampling round.</summary>
+    public TimeSpan MeanRoundCost =>
+        Interlocked.Read(ref _rounds) is var rounds and > 0 ? Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _roundTicks) / rounds) : TimeSpan.Zero;
+
+    /// <summary>Samples every busy worker once (also what the periodic loop runs).</summary>
+    public void SampleOnce()
+    {
+        var started = Stopwatch.GetTimestamp();
+        var now = time.GetUtcNow();
+        var busy = workers.Busy();
+        foreach (var worker in busy)
+        {
+            var memory = _memory.GetOrAdd(worker.Id, _ => new WorkerMemory(new PressureWindow(_options.PressureIndex)));
+            memory.Add(worker.Cgroup.ReadMemory(now));
+        }
+
+        foreach (var gone in _memory.Keys.Except(busy.Select(w => w.Id)).ToList())
+        {
+            _memory.TryRemove(gone, out _);
+        }
+
+        Interlocked.Add(ref _roundTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Increment(ref _rounds);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.SampleInterval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            SampleOnce();
+        }
+    }
+
+    /// <summary>Adds what the sampler knows of <paramref name="worker"/> to its usage, for GetWorker/ListWorkers.</summary>
+    public void Describe(global::Sandbox.Api.V1.Worker worker)
+    {
+        if (Find(worker.Id) is not { Last: { } sample } memory)
+        {
+            return;
+        }
+
+        worker.Usage ??= new WorkerUsage();
+        worker.Usage.MemoryPressureIndex = memory.Smoothed;
+        worker.Usage.MemoryPressureIndexLatest = memory.Latest;
+        worker.Usage.AnonBytes = sample.Anon;
+        worker.Usage.FileBytes = sample.File;
+        worker.Usage.Refaults = sample.Refaults;
+        worker.Usage.MemoryHighEvents = sample.HighEvents;
+        worker.Usage.MemoryMaxEvents = sample.MaxEvents;
+    }
+}
