@@ -11,4 +11,6 @@ public sealed record MemoryOptions
     public DualSourceTriggerOptions DualSource { get; init; } = new();
 
     public DynamicThresholdOptions Threshold { get; init; } = new();
+
+    public LadderOptions Ladder { get; init; } = new();
 }

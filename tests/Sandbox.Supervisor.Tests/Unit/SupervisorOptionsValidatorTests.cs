@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Sandbox.Supervisor.Configuration;
 
 namespace Sandbox.Supervisor.Tests.Unit;
@@ -7,6 +8,26 @@ public sealed class SupervisorOptionsValidatorTests
     [Fact]
     public void Defaults_are_valid() =>
         Assert.True(new SupervisorOptionsValidator().Validate(null, new SupervisorOptions()).Succeeded);
+
+    [Fact]
+    public void The_memory_policy_constants_bind_from_configuration()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Sandbox:Memory:SampleInterval"] = "00:00:00.500",
+                ["Sandbox:Memory:PressureIndex:Decay"] = "0.9",
+                ["Sandbox:Memory:DualSource:Trip"] = "0.5",
+                ["Sandbox:Memory:Threshold:Alpha"] = "0.7",
+                ["Sandbox:Memory:Ladder:DowngradeAt"] = "0.45",
+            })
+            .Build();
+        var options = configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>()!;
+        Assert.Equal(
+            (TimeSpan.FromMilliseconds(500), 0.9, 0.5, 0.7, 0.45),
+            (options.Memory.SampleInterval, options.Memory.PressureIndex.Decay, options.Memory.DualSource.Trip, options.Memory.Threshold.Alpha, options.Memory.Ladder.DowngradeAt));
+        Assert.Equal(0.6, options.Memory.PressureIndex.UsageWeight);
+    }
 
     [Fact]
     public void Every_bad_setting_is_named()
