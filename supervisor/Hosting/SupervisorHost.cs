@@ -118,6 +118,11 @@ public static class SupervisorHost
             app.Logger.LogWarning("fault injection is enabled: workers serve FaultInjection and misbehave on request; never in production");
         }
 
+        if (!Memory.OomScore.ProtectSupervisor())
+        {
+            app.Logger.LogWarning("the supervisor could not lower its OOM score (no CAP_SYS_RESOURCE): a host-wide OOM could pick it, though workers volunteer first");
+        }
+
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
         app.Services.GetRequiredService<SessionManager>().Recover();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;

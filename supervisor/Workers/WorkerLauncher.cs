@@ -132,17 +132,14 @@ internal sealed class WorkerLauncher(
     /// The worker must be in its cgroup before its first instruction: a shell writes its own pid into
     /// each <c>cgroup.procs</c> and then becomes the worker with <c>exec</c>, keeping that pid; the
     /// same <c>exec</c> opens the seccomp program on the descriptor bubblewrap reads it from. The
-    /// command starts with setpriv when the worker runs as another user: cgroup first (as root),
-    /// then the drop, then the namespaces.
+    /// shell first makes itself (and so the worker) the OOM killer's first choice. The command starts
+    /// with setpriv when the worker runs as another user: cgroup first (as root), then the drop, then
+    /// the namespaces.
     /// </summary>
     private static (string FileName, IReadOnlyList<string> Arguments) Prelude(IWorkerCgroup cgroup, string? seccompProgram, IReadOnlyList<string> command)
     {
-        if (cgroup.ProcsFiles.Count == 0 && seccompProgram is null)
-        {
-            return (command[0], command.Skip(1).ToList());
-        }
-
-        var steps = cgroup.ProcsFiles.Select(f => $"echo $$ > '{f}'").ToList();
+        var steps = new List<string> { Memory.OomScore.WorkerPreludeStep };
+        steps.AddRange(cgroup.ProcsFiles.Select(f => $"echo $$ > '{f}'"));
         var redirect = seccompProgram is null ? "" : $" {SeccompPrograms.Descriptor}< '{seccompProgram}'";
         steps.Add($"exec \"$0\" \"$@\"{redirect}");
         return ("/bin/sh", ["-c", string.Join(" && ", steps), .. command]);

@@ -37,6 +37,10 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
 
     public void Dispose() => _profiles.Dispose();
 
+    /// <summary>Whether this process has capability number <paramref name="bit"/> (24: CAP_SYS_RESOURCE) in its effective set.</summary>
+    private static bool HasCapability(int bit) =>
+        (Convert.ToUInt64(File.ReadLines("/proc/self/status").First(l => l.StartsWith("CapEff:", StringComparison.Ordinal))[7..].Trim(), 16) & (1UL << bit)) != 0;
+
     [Fact]
     public async Task The_isolation_in_use_is_reported()
     {
@@ -102,6 +106,11 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         // ...and runs under a seccomp filter (mode 2) with no_new_privs, installed before it executed.
         Assert.All(inner, p => Assert.Contains("Seccomp:\t2", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
         Assert.All(inner, p => Assert.Contains("NoNewPrivs:\t1", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
+
+        // If the host ever ran out of memory as a whole, the kernel would kill workers first and the supervisor last.
+        Assert.All(inner.Append((worker.Pid, "")), p => Assert.Equal("1000", File.ReadAllText($"/proc/{p.Pid}/oom_score_adj").Trim()));
+        // (Lowering its own score takes CAP_SYS_RESOURCE, which root lacks in some containers, like these build machines.)
+        Assert.Equal(HasCapability(24) ? "-900" : "0", File.ReadAllText($"/proc/{_supervisor.Pid}/oom_score_adj").Trim());
 
         // ...as the unprivileged worker user as the host sees it, not uid 0 renamed inside a user namespace.
         Assert.All(inner.Append((worker.Pid, "")), p => Assert.Contains("Uid:\t65534\t65534\t65534\t65534", File.ReadAllText($"/proc/{p.Pid}/status"), StringComparison.Ordinal));
