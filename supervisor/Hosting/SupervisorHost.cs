@@ -120,7 +120,8 @@ public static class SupervisorHost
 
         if (!Memory.OomScore.ProtectSupervisor())
         {
-            app.Logger.LogWarning("the supervisor could not lower its OOM score (no CAP_SYS_RESOURCE): a host-wide OOM could pick it, though workers volunteer first");
+            // Information, not a warning: workers still volunteer first, and the embedded transcode (warnings only) need not say it.
+            app.Logger.LogInformation("the supervisor could not lower its OOM score (no CAP_SYS_RESOURCE): a host-wide OOM could pick it, though workers volunteer first");
         }
 
         app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
