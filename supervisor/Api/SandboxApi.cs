@@ -20,6 +20,7 @@ internal sealed class SandboxApi(
     Quarantine quarantine,
     DeathCounters counters,
     Memory.MemorySampler memory,
+    Memory.MemoryBudget budget,
     IOptions<SupervisorOptions> options,
     TimeProvider time)
     : global::Sandbox.Api.V1.Sandbox.SandboxBase
@@ -58,6 +59,8 @@ internal sealed class SandboxApi(
             WarmWorkers = pool.IdleCount,
             WarmTarget = pool.Enabled ? pool.Target : 0,
             MemorySamplingCost = Duration.FromTimeSpan(memory.MeanRoundCost),
+            MemoryBudgetBytes = budget.Bytes,
+            MemoryUsedBytes = budget.Used(),
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
         status.WorkerDeaths.Add(counters.Deaths.ToDictionary());

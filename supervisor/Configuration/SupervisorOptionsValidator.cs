@@ -31,6 +31,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
         Check(options.WarmWorkers is >= 0 and <= 64 && options.MaxWarmWorkers is >= 0 and <= 64, "Sandbox:WarmWorkers and Sandbox:MaxWarmWorkers must be 0–64");
         Check(options.WarmPoolShrinkAfter > TimeSpan.Zero, "Sandbox:WarmPoolShrinkAfter must be positive");
         Check(options.Memory.SampleInterval >= TimeSpan.FromMilliseconds(50), "Sandbox:Memory:SampleInterval must be at least 50 ms");
+        Check(options.Memory.Budget >= 0, "Sandbox:Memory:Budget must be 0 (80% of physical memory) or a number of bytes");
         Check(options.Memory.PressureIndex.Decay is > 0 and <= 1 && options.Memory.PressureIndex.Window > TimeSpan.Zero && options.Memory.PressureIndex.RefaultScale > 0,
             "Sandbox:Memory:PressureIndex: Decay must be in (0, 1], Window and RefaultScale positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");

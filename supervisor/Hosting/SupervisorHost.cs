@@ -65,6 +65,7 @@ public static class SupervisorHost
         services.AddSingleton<HostProbe>();
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
         services.AddSingleton<Memory.MemorySampler>();
+        services.AddSingleton<Memory.MemoryBudget>();
         services.AddHostedService(sp => sp.GetRequiredService<Memory.MemorySampler>());
 
         // The pool starts before the sessions and stops after them (hosted services stop in reverse order).

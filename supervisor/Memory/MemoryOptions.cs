@@ -6,6 +6,9 @@ public sealed record MemoryOptions
     /// <summary>How often every busy worker's memory is sampled (seed §4.1: every second).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Bytes all workers together may hold (idle warm ones included); 0 = 80% of the host's physical memory.</summary>
+    public long Budget { get; init; }
+
     public PressureIndexOptions PressureIndex { get; init; } = new();
 
     public DualSourceTriggerOptions DualSource { get; init; } = new();

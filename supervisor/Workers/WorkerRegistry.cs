@@ -26,6 +26,9 @@ internal sealed class WorkerRegistry
     public WorkerHandle? ForSession(string sessionId) =>
         _workers.Values.Where(w => w.Handle.SessionId == sessionId && w.State == WorkerState.WorkerBusy).Select(w => w.Handle).FirstOrDefault();
 
+    /// <summary>Every live worker: busy, stopping, and idle in the warm pool.</summary>
+    public IReadOnlyList<WorkerHandle> All() => [.. _workers.Values.Select(w => w.Handle)];
+
     /// <summary>Workers running a session now.</summary>
     public IReadOnlyList<WorkerHandle> Busy() => [.. _workers.Values.Where(w => w.State == WorkerState.WorkerBusy).Select(w => w.Handle)];
 

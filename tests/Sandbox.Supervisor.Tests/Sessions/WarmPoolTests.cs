@@ -21,6 +21,11 @@ public sealed class WarmPoolTests(TestClips clips)
         var warm = await WaitForIdleAsync(supervisor, except: null);
         var status = await supervisor.Operator.GetStatusAsync(new GetStatusRequest());
         Assert.Equal((1, 1), (status.WarmWorkers, status.WarmTarget));
+
+        // An idle warm worker holds memory, and it counts against the workers' budget (80% of the host's memory).
+        var hostBytes = long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        Assert.Equal((long)(hostBytes * 0.8), status.MemoryBudgetBytes);
+        Assert.InRange(status.MemoryUsedBytes, 1, status.MemoryBudgetBytes);
         var output = Path.Combine(supervisor.OutputDirectory("warm"), "out.webm");
         var input = supervisor.AddInput(clips.Long);
         var submitted = await SessionStreams.SubmitAsync(supervisor.Sessions, Specs.SlowWebm(input, output));
