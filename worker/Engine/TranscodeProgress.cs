@@ -8,7 +8,11 @@ namespace Sandbox.Worker.Engine;
 /// <param name="Speed">Media time produced per wall-clock time (2.0 = twice real time).</param>
 /// <param name="Elapsed">Wall-clock time since the transcode started.</param>
 /// <param name="Checkpoints">For a checkpointed transcode: what is durable so far.</param>
-public sealed record TranscodeProgress(long Frames, TimeSpan OutputTime, double? Percent, double FramesPerSecond, double Speed, TimeSpan Elapsed, CheckpointProgress? Checkpoints = null);
+public sealed record TranscodeProgress(
+    long Frames, TimeSpan OutputTime, double? Percent, double FramesPerSecond, double Speed, TimeSpan Elapsed, CheckpointProgress? Checkpoints = null, VideoFormat? Video = null);
+
+/// <summary>The video the spec makes of the input, before any adjustment: what a memory governor scales down from.</summary>
+public sealed record VideoFormat(int Width, int Height, Interop.Rational FrameRate);
 
 /// <summary>The durable part of a checkpointed transcode.</summary>
 /// <param name="Chunks">Chunks on disk and in the manifest.</param>

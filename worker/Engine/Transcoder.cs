@@ -193,6 +193,11 @@ public sealed class Transcoder(TimeProvider time)
         var plan = stream.Kind == MediaKind.Video
             ? VideoPlanner.Plan(input, stream, spec.Video!, encoder, output.RequiresGlobalHeader, limits)
             : AudioPlanner.Plan(input, stream, spec.Audio!, encoder, output.RequiresGlobalHeader, limits);
+        if (stream.Kind == MediaKind.Video)
+        {
+            meter.Video = new VideoFormat(plan.Settings.Width, plan.Settings.Height, plan.Settings.FrameRate);
+        }
+
         return new EncodingPipeline(input, plan, output, meter);
     }
 

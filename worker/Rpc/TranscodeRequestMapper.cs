@@ -147,6 +147,12 @@ public static class TranscodeRequestMapper
             Repaired = checkpoints.Repaired ?? "",
             StartToFirstFrame = checkpoints.StartToFirstFrame is { } first ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(first) : null,
         } : null,
+        Video = progress.Video is { } video ? new Api.V1.VideoFormat
+        {
+            Width = video.Width,
+            Height = video.Height,
+            FrameRate = new Api.V1.Rational { Numerator = video.FrameRate.Numerator, Denominator = video.FrameRate.Denominator },
+        } : null,
     };
 
     public static Failed ToWire(TranscodeException error)

@@ -43,6 +43,9 @@ public sealed class SessionLifecycleTests(TestClips clips, SupervisorFixture fix
         Assert.Equal(SessionState.Completed, session.State);
         Assert.Equal(output, session.OutputPath);
         Assert.Equal(1, session.Attempts);
+
+        // Progress names the video the spec makes (what the memory governor scales down from).
+        Assert.Equal((160, 120, 25, 1), (session.Progress.Video.Width, session.Progress.Video.Height, session.Progress.Video.FrameRate.Numerator, session.Progress.Video.FrameRate.Denominator));
         Assert.Null(session.Failure);
         Assert.Equal(0, session.WorkerPid);
         Assert.Equal(events.Count, session.LastSequence);

@@ -120,6 +120,7 @@ internal sealed class ChunkedTranscode : IDisposable
             _video = new FilteredStream(input, plan.Decoder, plan.Graph);
             _videoEncoder = new ChunkVideoEncoder();
             _videoSettings = plan.Settings;
+            _meter.Video = new VideoFormat(plan.Settings.Width, plan.Settings.Height, plan.Settings.FrameRate);
             var timeBase = plan.Settings.TimeBase;
             _videoTimeline = new VideoTimeline(timeBase.ToString(), ChunkGrid.FramesPerChunk(_options.ChunkLength, timeBase));
             descriptions.Add(plan.Description);

@@ -15,6 +15,9 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
     /// <summary>What is durable so far, for a checkpointed transcode.</summary>
     public CheckpointProgress? Checkpoints { get; set; }
 
+    /// <summary>The video the spec makes (set once the video encoder is planned), or null without video.</summary>
+    public VideoFormat? Video { get; set; }
+
     public void OnVideoFrameEncoded() => Frames++;
 
     /// <summary>Starts the counts where a resumed transcode's durable chunks end.</summary>
@@ -53,6 +56,6 @@ internal sealed class ProgressMeter(TimeProvider time, TimeSpan? inputDuration, 
             : null;
         // Rates count this run's work only: frames and media time a resumed run took over are not its speed.
         return new TranscodeProgress(
-            Frames, OutputTime, percent, (Frames - _resumedFrames) / seconds, (OutputTime - _resumedTime).TotalSeconds / seconds, elapsed, Checkpoints);
+            Frames, OutputTime, percent, (Frames - _resumedFrames) / seconds, (OutputTime - _resumedTime).TotalSeconds / seconds, elapsed, Checkpoints, Video);
     }
 }
