@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
+using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Workers;
 
@@ -26,17 +27,21 @@ internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorO
     public TimeSpan MeanRoundCost =>
         Interlocked.Read(ref _rounds) is var rounds and > 0 ? Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _roundTicks) / rounds) : TimeSpan.Zero;
 
-    /// <summary>Samples every busy worker once (also what the periodic loop runs).</summary>
-    public void SampleOnce()
+    /// <summary>
+    /// Samples every busy worker once (what the periodic loop runs): its cgroup, and its own report
+    /// of its memory (the second source of the dual-source trigger), asked for in parallel.
+    /// </summary>
+    public async Task SampleOnceAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var busy = workers.Busy();
-        foreach (var worker in busy)
+        await Task.WhenAll(busy.Select(async worker =>
         {
             var memory = _memory.GetOrAdd(worker.Id, _ => new WorkerMemory(new PressureWindow(_options.PressureIndex)));
             memory.Add(worker.Cgroup.ReadMemory(now));
-        }
+            memory.Report = await ReportAsync(worker, cancellationToken);
+        }));
 
         foreach (var gone in _memory.Keys.Except(busy.Select(w => w.Id)).ToList())
         {
@@ -50,9 +55,29 @@ internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorO
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.SampleInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            SampleOnce();
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                await SampleOnceAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>The worker's own view (GetStats), or null when it does not answer within a sampling interval (busy, dying or gone).</summary>
+    private async Task<WorkerStats?> ReportAsync(WorkerHandle worker, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await worker.Client.GetStatsAsync(new GetStatsRequest(), deadline: DateTime.UtcNow + _options.SampleInterval, cancellationToken: cancellationToken);
+        }
+        catch (Grpc.Core.RpcException)
+        {
+            return null;
         }
     }
 
@@ -72,5 +97,10 @@ internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorO
         worker.Usage.Refaults = sample.Refaults;
         worker.Usage.MemoryHighEvents = sample.HighEvents;
         worker.Usage.MemoryMaxEvents = sample.MaxEvents;
+        if (memory.Report is { } report)
+        {
+            worker.Usage.WorkerResidentBytes = report.RssBytes;
+            worker.Usage.WorkerManagedBytes = report.ManagedBytes;
+        }
     }
 }

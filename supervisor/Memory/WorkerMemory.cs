@@ -1,3 +1,5 @@
+using Sandbox.Api.Worker.V1;
+
 namespace Sandbox.Supervisor.Memory;
 
 /// <summary>One worker's memory as sampled: the last sample and its pressure index, raw and smoothed.</summary>
@@ -10,6 +12,9 @@ internal sealed class WorkerMemory(PressureWindow window)
     public double Latest { get; private set; }
 
     public double Smoothed { get; private set; }
+
+    /// <summary>The worker's last report of its own memory, or null when it did not answer.</summary>
+    public WorkerStats? Report { get; set; }
 
     public void Add(MemorySample sample)
     {

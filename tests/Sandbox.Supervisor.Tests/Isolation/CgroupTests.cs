@@ -69,13 +69,16 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         // The supervisor samples its memory every second: anonymous memory, page cache, and the
         // pressure index (a VP9 encode of 320x240 is far from its 2 GiB limit, but not at zero).
         await Poll.UntilAsync(
-            async () => (await _supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = worker.Id })).Usage.AnonBytes > 0,
+            async () => (await _supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = worker.Id })).Usage is { AnonBytes: > 0, WorkerResidentBytes: > 0 },
             TestTime.Limit(TimeSpan.FromSeconds(10)),
             () => "the worker's memory was not sampled");
         var sampled = (await _supervisor.Operator.GetWorkerAsync(new GetWorkerRequest { WorkerId = worker.Id })).Usage;
         Assert.InRange(sampled.MemoryPressureIndex, double.Epsilon, 0.2);
         Assert.InRange(sampled.MemoryPressureIndexLatest, double.Epsilon, 0.2);
         Assert.True(sampled.Refaults >= 0 && sampled.FileBytes >= 0 && sampled.MemoryMaxEvents == 0, sampled.ToString());
+
+        // ...and asks the worker for its own view: resident memory (within its cgroup's charge, roughly) and its .NET heap.
+        Assert.InRange(sampled.WorkerManagedBytes, 1, sampled.WorkerResidentBytes);
         Assert.True((await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan() > TimeSpan.Zero);
 
         // The worker itself runs inside bubblewrap, below the pid the supervisor started.
