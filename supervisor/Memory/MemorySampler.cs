@@ -23,33 +23,40 @@ internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorO
     /// <summary>What was last sampled of a worker, or null when it has not been sampled (yet).</summary>
     public WorkerMemory? Find(string workerId) => _memory.GetValueOrDefault(workerId);
 
-    /// <summary>Mean wall time of one sampling round.</summary>
+    /// <summary>Mean wall time of one sampling round's cgroup reads (all busy workers), over the rounds that had any.</summary>
     public TimeSpan MeanRoundCost =>
         Interlocked.Read(ref _rounds) is var rounds and > 0 ? Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _roundTicks) / rounds) : TimeSpan.Zero;
 
     /// <summary>
-    /// Samples every busy worker once (what the periodic loop runs): its cgroup, and its own report
-    /// of its memory (the second source of the dual-source trigger), asked for in parallel.
+    /// Samples every busy worker once (what the periodic loop runs): its cgroup — the part whose
+    /// cost is measured — and then its own report of its memory (the second source of the
+    /// dual-source trigger), asked for in parallel and waited for at most one interval.
     /// </summary>
     public async Task SampleOnceAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var now = time.GetUtcNow();
         var busy = workers.Busy();
-        await Task.WhenAll(busy.Select(async worker =>
+        var sampled = busy.Select(worker =>
         {
             var memory = _memory.GetOrAdd(worker.Id, _ => new WorkerMemory(new PressureWindow(_options.PressureIndex)));
             memory.Add(worker.Cgroup.ReadMemory(now));
-            memory.Report = await ReportAsync(worker, cancellationToken);
-        }));
+            return (worker, memory);
+        }).ToList();
 
         foreach (var gone in _memory.Keys.Except(busy.Select(w => w.Id)).ToList())
         {
             _memory.TryRemove(gone, out _);
         }
 
-        Interlocked.Add(ref _roundTicks, Stopwatch.GetTimestamp() - started);
-        Interlocked.Increment(ref _rounds);
+        // Rounds with no worker cost nothing and would only thin the mean.
+        if (sampled.Count > 0)
+        {
+            Interlocked.Add(ref _roundTicks, Stopwatch.GetTimestamp() - started);
+            Interlocked.Increment(ref _rounds);
+        }
+
+        await Task.WhenAll(sampled.Select(async s => s.memory.Report = await ReportAsync(s.worker, cancellationToken)));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -71,7 +71,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
         problems.AddRange(poisoned.Where(p => !quarantined.Contains(p)).Select(p => $"poison input {p} is not in quarantine"));
 
         var leaks = await ChaosLeaks.CountAsync(supervisor, outputs, outcomes.Where(o => o.State == SessionState.Completed).Select(o => o.Output));
-        var cost = SupervisorCost.Read(supervisor.Pid, restarts: 0);
+        var cost = SupervisorCost.Read(supervisor.Pid, restarts: 0, (await supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan());
         await ReportAsync($"chaos suite (seed {seed})", outcomes, leaks, cost, clock.Elapsed);
 
         Assert.False(supervisor.HasExited, $"the supervisor died during the run:\n{supervisor.Log}");
@@ -112,7 +112,7 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
             var listed = (await second.Sessions.ListAsync(new ListSessionsRequest { PageSize = 500 })).Sessions.Select(s => s.Id).ToHashSet();
             problems.AddRange(outcomes.Where(o => !listed.Contains(o.SessionId)).Select(o => $"session {o.SessionId} is unknown to the restarted supervisor"));
             var leaks = await ChaosLeaks.CountAsync(second, outputs, outcomes.Where(o => o.State == SessionState.Completed).Select(o => o.Output));
-            await ReportAsync($"chaos suite with a supervisor restart (seed {seed})", outcomes, leaks, SupervisorCost.Read(second.Pid, restarts: 1), clock.Elapsed);
+            await ReportAsync($"chaos suite with a supervisor restart (seed {seed})", outcomes, leaks, SupervisorCost.Read(second.Pid, restarts: 1, (await second.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan()), clock.Elapsed);
 
             problems.AddRange(leaks.Where(l => l.Value > 0).Select(l => $"leaked {l.Value} {l.Key}"));
             Assert.True(problems.Count == 0, $"seed {seed}: {problems.Count} problems:\n{string.Join('\n', problems)}\n{LogAbout(second, problems)}");
