@@ -53,7 +53,7 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
         var response = new InjectFaultResponse { WorkerId = worker.Id, SessionId = worker.SessionId, Pid = worker.Pid };
         if (WorkerFaults.TryGetValue(request.Kind, out var crash))
         {
-            await CrashAsync(worker, crash, context.CancellationToken);
+            await CrashAsync(worker, new CrashRequest { Kind = crash, LeakMibPerSecond = request.LeakMibPerSecond }, context.CancellationToken);
         }
         else if (request.Kind == FaultKind.FaultSigkill)
         {
@@ -96,11 +96,11 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
     }
 
     /// <summary>The worker dies answering, so the call's failure is the expected outcome.</summary>
-    private static async Task CrashAsync(WorkerHandle worker, string kind, CancellationToken cancellationToken)
+    private static async Task CrashAsync(WorkerHandle worker, CrashRequest request, CancellationToken cancellationToken)
     {
         try
         {
-            await worker.Faults.CrashAsync(new CrashRequest { Kind = kind }, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
+            await worker.Faults.CrashAsync(request, deadline: DateTime.UtcNow + CallTimeout, cancellationToken: cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal or StatusCode.DeadlineExceeded)
         {

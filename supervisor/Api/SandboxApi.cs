@@ -21,6 +21,7 @@ internal sealed class SandboxApi(
     DeathCounters counters,
     Memory.MemorySampler memory,
     Memory.MemoryBudget budget,
+    Memory.MemoryGovernor governor,
     IOptions<SupervisorOptions> options,
     TimeProvider time)
     : global::Sandbox.Api.V1.Sandbox.SandboxBase
@@ -84,6 +85,12 @@ internal sealed class SandboxApi(
     private global::Sandbox.Api.V1.Worker WithHistory(global::Sandbox.Api.V1.Worker worker)
     {
         memory.Describe(worker);
+        if (governor.Find(worker.SessionId) is var (rung, history))
+        {
+            worker.MemoryRung = Memory.MemoryGovernor.Name(rung);
+            worker.MemoryRungHistory.AddRange(history);
+        }
+
         if (sessions.FindOrNull(worker.SessionId) is { } session)
         {
             var deaths = session.Deaths;

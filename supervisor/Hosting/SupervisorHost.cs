@@ -66,7 +66,8 @@ public static class SupervisorHost
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
         services.AddSingleton<Memory.MemorySampler>();
         services.AddSingleton<Memory.MemoryBudget>();
-        services.AddHostedService(sp => sp.GetRequiredService<Memory.MemorySampler>());
+        services.AddSingleton<Memory.MemoryGovernor>();
+        services.AddHostedService(sp => sp.GetRequiredService<Memory.MemoryGovernor>());
 
         // The pool starts before the sessions and stops after them (hosted services stop in reverse order).
         services.AddSingleton<WorkerPool>();

@@ -10,12 +10,15 @@ namespace Sandbox.Supervisor.Memory;
 /// <see cref="LadderOptions.RecoverAfter"/> of calm it steps back up one rung, and the calm must
 /// last that long again for the next one: hysteresis, so a session near the line does not flap.
 /// </summary>
-public sealed class DowngradeLadder(LadderOptions options, SourceFormat source, DowngradeFloors? floors, DateTimeOffset now)
+/// <param name="initial">Where a resumed session stands (an evicted one resumes on its last rung before eviction).</param>
+/// <param name="codec">The session's video codec: it decides the encoder rung's preset.</param>
+public sealed class DowngradeLadder(
+    LadderOptions options, SourceFormat source, DowngradeFloors? floors, DateTimeOffset now, Rung initial = Rung.Full, VideoCodec codec = VideoCodec.H264)
 {
     private DateTimeOffset _lastMove = now - options.SettleTime;
     private DateTimeOffset? _calmSince;
 
-    public Rung Current { get; private set; } = Rung.Full;
+    public Rung Current { get; private set; } = initial;
 
     /// <summary>Takes one observation of the session's memory and says whether to move.</summary>
     /// <param name="pressure">Smoothed MPI of the session's worker.</param>
@@ -72,7 +75,7 @@ public sealed class DowngradeLadder(LadderOptions options, SourceFormat source, 
 
         if (rung >= Rung.Encoder)
         {
-            adjustment.Preset = options.CheapPreset;
+            adjustment.Preset = codec == VideoCodec.Vp9 ? options.CheapVp9Preset : options.CheapPreset;
             adjustment.Threads = 1;
             adjustment.Lookahead = 0;
         }

@@ -28,6 +28,9 @@ public sealed record LadderOptions
     /// <summary>The resolution rung keeps at most this share of the source's height.</summary>
     public double HeightFactor { get; init; } = 0.5;
 
-    /// <summary>The encoder rung's preset (x264/x265 names; VP9 maps it to its fastest speed).</summary>
+    /// <summary>The encoder rung's preset for H.264/HEVC (x264/x265 names).</summary>
     public string CheapPreset { get; init; } = "ultrafast";
+
+    /// <summary>The encoder rung's VP9 <c>cpu-used</c> level (0–8; 8 is the fastest). AV1 takes no preset change mid-file.</summary>
+    public string CheapVp9Preset { get; init; } = "8";
 }

@@ -6,6 +6,12 @@ public sealed record MemoryOptions
     /// <summary>How often every busy worker's memory is sampled (seed §4.1: every second).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Whether the governor acts on the ladder (downgrades and evicts live sessions); off, memory is only sampled and shown.</summary>
+    public bool Governor { get; init; } = true;
+
+    /// <summary>How long an evicted session waits before it is queued again to resume (memory frees up meanwhile).</summary>
+    public TimeSpan EvictionRequeueDelay { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Bytes all workers together may hold (idle warm ones included); 0 = 80% of the host's physical memory.</summary>
     public long Budget { get; init; }
 

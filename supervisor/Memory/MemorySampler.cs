@@ -9,11 +9,12 @@ using Sandbox.Supervisor.Workers;
 namespace Sandbox.Supervisor.Memory;
 
 /// <summary>
-/// Samples the memory of every worker that runs a session, every <see cref="MemoryOptions.SampleInterval"/>,
-/// into a <see cref="PressureWindow"/> per worker: the smoothed Memory Pressure Index the governor and
-/// GetWorker read. It measures its own cost (wall time per round), which GetStatus reports.
+/// Samples the memory of every worker that runs a session (the governor calls it every
+/// <see cref="MemoryOptions.SampleInterval"/>) into a <see cref="PressureWindow"/> per worker: the
+/// smoothed Memory Pressure Index the governor and GetWorker read. It measures its own cost (wall
+/// time per round), which GetStatus reports.
 /// </summary>
-internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorOptions> options, TimeProvider time) : BackgroundService
+internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorOptions> options, TimeProvider time)
 {
     private readonly MemoryOptions _options = options.Value.Memory;
     private readonly ConcurrentDictionary<string, WorkerMemory> _memory = new(StringComparer.Ordinal);
@@ -57,22 +58,6 @@ internal sealed class MemorySampler(WorkerRegistry workers, IOptions<SupervisorO
         }
 
         await Task.WhenAll(sampled.Select(async s => s.memory.Report = await ReportAsync(s.worker, cancellationToken)));
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_options.SampleInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                await SampleOnceAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
     }
 
     /// <summary>The worker's own view (GetStats), or null when it does not answer within a sampling interval (busy, dying or gone).</summary>

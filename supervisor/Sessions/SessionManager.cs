@@ -262,12 +262,33 @@ internal sealed class SessionManager : BackgroundService
                 {
                     Interlocked.Decrement(ref _running);
                 }
+
+                // Evicted for memory (not stopped with the supervisor): back in the queue after a pause, so memory can free up first.
+                if (record.State == SessionState.Queued && !stoppingToken.IsCancellationRequested)
+                {
+                    _ = RequeueAfterEvictionAsync(record, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Shutting down.
         }
+    }
+
+    private async Task RequeueAfterEvictionAsync(SessionRecord record, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(_options.Memory.EvictionRequeueDelay, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // stopping: the next supervisor resumes it from the store
+        }
+
+        Interlocked.Increment(ref _waiting);
+        _queue.Writer.TryWrite(record);
     }
 
     /// <summary>Drops the oldest finished sessions beyond the retention limit.</summary>

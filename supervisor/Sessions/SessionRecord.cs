@@ -55,6 +55,47 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     /// <summary>Signalled by Cancel; the runner stops the worker when it fires.</summary>
     public CancellationTokenSource Cancellation { get; } = new();
 
+    /// <summary>Replaced once an eviction was handled (a fired source cannot be reset); like <see cref="Cancellation"/>, never disposed: tokens of it may still be linked.</summary>
+    private CancellationTokenSource Eviction { get; set; } = new();
+
+    /// <summary>Signalled when the memory governor evicts the session; the runner stops the worker, then requeues or fails it.</summary>
+    public CancellationToken EvictionToken
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Eviction.Token;
+            }
+        }
+    }
+
+    /// <summary>Why the memory governor evicted the running session, or null.</summary>
+    public string? EvictionReason { get; private set; }
+
+    /// <summary>Asks the runner to stop the session's worker for the memory governor.</summary>
+    public void Evict(string reason)
+    {
+        CancellationTokenSource eviction;
+        lock (_gate)
+        {
+            EvictionReason = reason;
+            eviction = Eviction;
+        }
+
+        eviction.Cancel();
+    }
+
+    /// <summary>Forgets an eviction once the runner has handled it, so the session's next run starts afresh.</summary>
+    public void ClearEviction()
+    {
+        lock (_gate)
+        {
+            EvictionReason = null;
+            Eviction = new CancellationTokenSource();
+        }
+    }
+
     public SessionState State
     {
         get

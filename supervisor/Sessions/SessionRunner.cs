@@ -41,8 +41,8 @@ internal sealed class SessionRunner(
 
     public async Task RunAsync(SessionRecord record, CancellationToken stoppingToken)
     {
-        // Cancel, the session's deadline and supervisor shutdown all stop the worker the same way.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(record.Cancellation.Token, stoppingToken);
+        // Cancel, the session's deadline, an eviction and supervisor shutdown all stop the worker the same way.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(record.Cancellation.Token, record.EvictionToken, stoppingToken);
         var remaining = RemainingTime(record);
         if (remaining is { } r)
         {
@@ -69,6 +69,23 @@ internal sealed class SessionRunner(
         // goes before the session ends, so a client that sees the end never sees it.
         var outcome = await SuperviseAsync(record, staging, stop.Token);
         var pastDeadline = RemainingTime(record) is { } left && left <= TimeSpan.Zero;
+        if (outcome is not null && record.EvictionReason is { } evicted && !record.Cancellation.IsCancellationRequested && !stoppingToken.IsCancellationRequested && !pastDeadline)
+        {
+            record.ClearEviction();
+            if (record.Spec.FailOnEviction)
+            {
+                staging.Dispose();
+                record.TryTransition(SessionState.Failed, new Failure { Reason = ErrorReason.OomKilled, Message = $"evicted by the memory governor: {evicted}" });
+            }
+            else
+            {
+                // Its checkpoints stay: the session manager queues it again once the eviction delay has passed.
+                record.Requeue($"evicted by the memory governor: {evicted}; it resumes from its last checkpoint when memory allows");
+            }
+
+            return;
+        }
+
         if (outcome is not null && stoppingToken.IsCancellationRequested && !record.Cancellation.IsCancellationRequested && !pastDeadline)
         {
             // The supervisor is stopping, not the session: it keeps its checkpoints and stays

@@ -22,8 +22,10 @@ public static class NativeCrash
     /// A native leak: a thread mallocs and touches 16 MiB blocks, never freed, until the worker's
     /// memory limit (its cgroup's OOM kill) or the governor stops it — as a decoder leaking per frame would.
     /// </summary>
-    public static void LeakUntilKilled()
+    /// <param name="mebibytesPerSecond">How fast; 0 = as fast as it can (16 MiB every 5 ms).</param>
+    public static void LeakUntilKilled(int mebibytesPerSecond = 0)
     {
+        var pause = mebibytesPerSecond > 0 ? TimeSpan.FromSeconds(16.0 / mebibytesPerSecond) : TimeSpan.FromMilliseconds(5);
         var thread = new Thread(() =>
         {
             while (true)
@@ -37,7 +39,7 @@ public static class NativeCrash
                     }
                 }
 
-                Thread.Sleep(5);
+                Thread.Sleep(pause);
             }
         })
         { IsBackground = true, Name = "fault: leak" };

@@ -35,7 +35,7 @@ internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<Fau
             "segv" => NativeCrash.Segfault,
             "abort" => NativeCrash.Abort,
             "exit" => NativeCrash.Vanish,
-            "leak" => NativeCrash.LeakUntilKilled,
+            "leak" => () => NativeCrash.LeakUntilKilled(request.LeakMibPerSecond),
             "disconnect" => NativeCrash.DropConnections,
             _ => null,
         };
