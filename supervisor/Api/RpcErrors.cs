@@ -7,11 +7,13 @@ namespace Sandbox.Supervisor.Api;
 
 /// <summary>
 /// Builds the errors clients see: a gRPC status whose details carry a <c>google.rpc.ErrorInfo</c>
-/// with a reason from the closed list, and <c>google.rpc.BadRequest</c> field violations for specs.
+/// with a reason from the closed list, <c>google.rpc.BadRequest</c> field violations for specs, and
+/// <c>google.rpc.RetryInfo</c> when the client should come back after a while.
 /// </summary>
 internal static class RpcErrors
 {
-    public static RpcException Create(ErrorReason reason, string message, IEnumerable<(string Field, string Description)>? violations = null)
+    public static RpcException Create(
+        ErrorReason reason, string message, IEnumerable<(string Field, string Description)>? violations = null, TimeSpan? retryAfter = null)
     {
         var status = new Google.Rpc.Status { Code = (int)CodeOf(reason), Message = message };
         status.Details.Add(Any.Pack(new ErrorInfo { Reason = ErrorReasonNames.Name(reason), Domain = ErrorReasonNames.Domain }));
@@ -21,6 +23,11 @@ internal static class RpcErrors
             var badRequest = new BadRequest();
             badRequest.FieldViolations.AddRange(fieldViolations.Select(v => new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
+        }
+
+        if (retryAfter is { } delay)
+        {
+            status.Details.Add(Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }));
         }
 
         return status.ToRpcException();

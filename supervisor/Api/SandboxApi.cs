@@ -21,6 +21,7 @@ internal sealed class SandboxApi(
     DeathCounters counters,
     Memory.MemorySampler memory,
     Memory.MemoryBudget budget,
+    Memory.AdmissionControl admission,
     Memory.MemoryGovernor governor,
     IOptions<SupervisorOptions> options,
     TimeProvider time)
@@ -62,6 +63,7 @@ internal sealed class SandboxApi(
             MemorySamplingCost = Duration.FromTimeSpan(memory.MeanRoundCost),
             MemoryBudgetBytes = budget.Bytes,
             MemoryUsedBytes = budget.Used(),
+            MemoryReservedBytes = admission.Reserved,
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
         status.WorkerDeaths.Add(counters.Deaths.ToDictionary());

@@ -52,6 +52,12 @@ internal sealed class CommandOutput(bool json)
         }
 
         lines.AddRange(session.OutputStreams.Select(s => $"  {s}"));
+        if (session.Adjustment.Length > 0)
+        {
+            // The streams line names the spec's settings; the chunks were encoded under this as well.
+            lines.Add($"  adjusted: {session.Adjustment}");
+        }
+
         return string.Join(Environment.NewLine, lines);
     }
 

@@ -14,7 +14,7 @@ internal static class OperatorCommands
             $"sandbox {status.Version}, up {status.Uptime.ToTimeSpan():d\\.hh\\:mm\\:ss}",
             $"sessions: {string.Join(", ", status.SessionsByState.Select(kv => $"{kv.Key.ToLowerInvariant()} {kv.Value}"))}",
             $"workers: {status.Workers} (at most {status.MaxConcurrentSessions} sessions at once; {status.WarmWorkers} warm, pool target {status.WarmTarget}), queued: {status.Queued}",
-            $"memory: workers hold {status.MemoryUsedBytes >> 20} MiB of a {status.MemoryBudgetBytes >> 20} MiB budget",
+            $"memory: workers hold {status.MemoryUsedBytes >> 20} MiB of a {status.MemoryBudgetBytes >> 20} MiB budget; admitted sessions reserve {status.MemoryReservedBytes >> 20} MiB",
             $"worker deaths: {(status.WorkerDeaths.Count == 0 ? "none" : string.Join(", ", status.WorkerDeaths.Select(kv => $"{kv.Key} {kv.Value}")))}; restarts: {status.Restarts}",
             $"cgroup driver: {status.Host.CgroupDriver}, namespaces: {status.Host.Namespaces}",
             $"sandbox profiles: {string.Join(", ", status.Host.SandboxProfiles)}",

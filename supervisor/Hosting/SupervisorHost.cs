@@ -66,6 +66,7 @@ public static class SupervisorHost
         services.AddHostedService(sp => sp.GetRequiredService<HostProbe>());
         services.AddSingleton<Memory.MemorySampler>();
         services.AddSingleton<Memory.MemoryBudget>();
+        services.AddSingleton<Memory.AdmissionControl>();
         services.AddSingleton<Memory.MemoryGovernor>();
         services.AddHostedService(sp => sp.GetRequiredService<Memory.MemoryGovernor>());
 

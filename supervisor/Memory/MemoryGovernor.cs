@@ -155,7 +155,7 @@ internal sealed class MemoryGovernor(
     }
 
     /// <summary>Where a session stands when the governor first sees it: a requeued one resumes on the rung its adjustment says.</summary>
-    private static Rung RungOf(SessionRecord session) => session.Adjustment switch
+    public static Rung RungOf(SessionRecord session) => session.Adjustment switch
     {
         null => Rung.Full,
         { Preset.Length: > 0 } => Rung.Encoder,
@@ -165,12 +165,12 @@ internal sealed class MemoryGovernor(
     };
 
     /// <summary>The session's video codec, the container's default when the spec leaves it open (VP9 in WebM, else H.264).</summary>
-    private static VideoCodec CodecOf(SessionRecord session) =>
+    public static VideoCodec CodecOf(SessionRecord session) =>
         session.Spec.Video?.Codec is { } codec and not VideoCodec.Unspecified ? codec
         : session.Spec.Output?.Container == Container.Webm || session.Request.OutputPath.EndsWith(".webm", StringComparison.OrdinalIgnoreCase) ? VideoCodec.Vp9
         : VideoCodec.H264;
 
-    private static double Rate(Rational rate) => rate.Denominator > 0 ? (double)rate.Numerator / rate.Denominator : 0;
+    public static double Rate(Rational rate) => rate.Denominator > 0 ? (double)rate.Numerator / rate.Denominator : 0;
 
     public static string Name(Rung rung) => rung switch
     {

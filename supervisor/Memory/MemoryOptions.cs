@@ -22,4 +22,8 @@ public sealed record MemoryOptions
     public DynamicThresholdOptions Threshold { get; init; } = new();
 
     public LadderOptions Ladder { get; init; } = new();
+
+    public EstimateOptions Estimate { get; init; } = new();
+
+    public AdmissionOptions Admission { get; init; } = new();
 }

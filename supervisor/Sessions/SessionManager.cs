@@ -35,6 +35,7 @@ internal sealed class SessionManager : BackgroundService
 
     private readonly RestartIntensity _intensity;
     private readonly Quarantine _quarantine;
+    private readonly Memory.AdmissionControl _admission;
 
     public SessionManager(
         IOptions<SupervisorOptions> options,
@@ -43,6 +44,7 @@ internal sealed class SessionManager : BackgroundService
         StateDirectories directories,
         RestartIntensity intensity,
         Quarantine quarantine,
+        Memory.AdmissionControl admission,
         SessionStore store,
         TimeProvider time,
         ILogger<SessionManager> logger)
@@ -51,6 +53,7 @@ internal sealed class SessionManager : BackgroundService
         _directories = directories;
         _intensity = intensity;
         _quarantine = quarantine;
+        _admission = admission;
         _options = options.Value;
         _translator = translator;
         _runner = runner;
@@ -121,7 +124,16 @@ internal sealed class SessionManager : BackgroundService
         {
             throw RpcErrors.Create(
                 ErrorReason.CapacityExhausted,
-                $"workers were restarted {_intensity.Limit} times within {_intensity.Window.TotalSeconds:0} s: no new sessions until that calms down (retry in {Math.Ceiling(_intensity.RetryAfter.TotalSeconds):0} s)");
+                $"workers were restarted {_intensity.Limit} times within {_intensity.Window.TotalSeconds:0} s: no new sessions until that calms down (retry in {Math.Ceiling(_intensity.RetryAfter.TotalSeconds):0} s)",
+                retryAfter: _intensity.RetryAfter);
+        }
+
+        if (_admission.Overcommitted() is { } full)
+        {
+            throw RpcErrors.Create(
+                ErrorReason.CapacityExhausted,
+                $"{full}: no new sessions until running ones end (retry in {_admission.RetryInterval.TotalSeconds:0} s)",
+                retryAfter: _admission.RetryInterval);
         }
 
         // Capacity is the running slots plus the queue; a session counts from admission until its slot is free again.
@@ -263,10 +275,10 @@ internal sealed class SessionManager : BackgroundService
                     Interlocked.Decrement(ref _running);
                 }
 
-                // Evicted for memory (not stopped with the supervisor): back in the queue after a pause, so memory can free up first.
+                // Evicted or postponed for memory (not stopped with the supervisor): back in the queue after a pause, so memory can free up first.
                 if (record.State == SessionState.Queued && !stoppingToken.IsCancellationRequested)
                 {
-                    _ = RequeueAfterEvictionAsync(record, stoppingToken);
+                    _ = RequeueAfterAsync(record, record.RequeueDelay ?? _options.Memory.EvictionRequeueDelay, stoppingToken);
                 }
             }
         }
@@ -276,11 +288,11 @@ internal sealed class SessionManager : BackgroundService
         }
     }
 
-    private async Task RequeueAfterEvictionAsync(SessionRecord record, CancellationToken stoppingToken)
+    private async Task RequeueAfterAsync(SessionRecord record, TimeSpan delay, CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(_options.Memory.EvictionRequeueDelay, _time, stoppingToken);
+            await Task.Delay(delay, _time, stoppingToken);
         }
         catch (OperationCanceledException)
         {

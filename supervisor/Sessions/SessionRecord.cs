@@ -171,7 +171,8 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     /// Puts a session that had not ended back in the queue (QUEUED again), for a fresh worker to
     /// resume it from its checkpoints: after a supervisor restart. False when it has ended.
     /// </summary>
-    public bool Requeue(string detail)
+    /// <param name="retryAfter">How long it waits before it is queued again (null: the memory governor's eviction delay).</param>
+    public bool Requeue(string detail, TimeSpan? retryAfter = null)
     {
         lock (_gate)
         {
@@ -179,6 +180,8 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
             {
                 return false;
             }
+
+            RequeueDelay = retryAfter;
 
             _session.State = SessionState.Queued;
             _session.WorkerPid = 0;
@@ -188,6 +191,9 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
             return true;
         }
     }
+
+    /// <summary>How long the session waits after its last <see cref="Requeue"/> before it is queued again; null for the default.</summary>
+    public TimeSpan? RequeueDelay { get; private set; }
 
     public void RecordQueued() => Update(() => Append(new SessionEvent { StateChanged = new StateChanged { State = SessionState.Queued } }));
 

@@ -8,6 +8,7 @@ using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
+using Sandbox.Supervisor.Memory;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Supervision;
 using Sandbox.Supervisor.Workers;
@@ -34,6 +35,7 @@ internal sealed class SessionRunner(
     RestartIntensity intensity,
     Quarantine quarantine,
     DeathCounters counters,
+    AdmissionControl admission,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -67,7 +69,16 @@ internal sealed class SessionRunner(
 
         // The staging directory (and the checkpoints in it) lives across the session's workers, and
         // goes before the session ends, so a client that sees the end never sees it.
-        var outcome = await SuperviseAsync(record, staging, stop.Token);
+        var attempt = await SuperviseAsync(record, staging, stop.Token);
+        admission.Release(record.Id);
+        if (attempt.Postponed is { } wait && !stop.IsCancellationRequested)
+        {
+            // Its staging directory (and any checkpoints) stays for when memory allows.
+            record.Requeue($"admission control: {wait}; weighed again in {admission.RetryInterval.TotalSeconds:0} s", admission.RetryInterval);
+            return;
+        }
+
+        var outcome = attempt.Postponed is null ? attempt.Failure : new Failure { Reason = ErrorReason.Cancelled, Message = "the session was stopped while waiting for memory" };
         var pastDeadline = RemainingTime(record) is { } left && left <= TimeSpan.Zero;
         if (outcome is not null && record.EvictionReason is { } evicted && !record.Cancellation.IsCancellationRequested && !stoppingToken.IsCancellationRequested && !pastDeadline)
         {
@@ -75,6 +86,7 @@ internal sealed class SessionRunner(
             if (record.Spec.FailOnEviction)
             {
                 staging.Dispose();
+                admission.Forget(record.Id);
                 record.TryTransition(SessionState.Failed, new Failure { Reason = ErrorReason.OomKilled, Message = $"evicted by the memory governor: {evicted}" });
             }
             else
@@ -95,11 +107,12 @@ internal sealed class SessionRunner(
         }
 
         staging.Dispose();
+        admission.Forget(record.Id);
         Finish(record, outcome, stop.Token);
     }
 
-    /// <summary>Runs workers for the session until one completes it, fails it, or a death is not to be restarted.</summary>
-    private async Task<Failure?> SuperviseAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
+    /// <summary>Runs workers for the session until one completes it, fails it, a death is not to be restarted, or admission postpones it.</summary>
+    private async Task<Attempt> SuperviseAsync(SessionRecord record, OutputStaging staging, CancellationToken stop)
     {
         var restarts = 0;
         var deaths = new Dictionary<(DeathClass, TimeSpan), int>();
@@ -146,29 +159,29 @@ internal sealed class SessionRunner(
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped while waiting to restart: Finish names the reason (cancel, deadline, shutdown).
-            return new Failure { Reason = ErrorReason.Cancelled, Message = "the session was stopped while its worker was being restarted" };
+            return Attempt.Failed(new Failure { Reason = ErrorReason.Cancelled, Message = "the session was stopped while its worker was being restarted" });
         }
 
         if (last.Death is not { } death)
         {
-            return last.Failure;
+            return last;
         }
 
         if (poison is not null)
         {
             quarantine.Add(poison);
-            return new Failure
+            return Attempt.Failed(new Failure
             {
                 Reason = ErrorReason.PoisonInput,
                 Message = $"the input killed {poison.Deaths} workers the same way ({poison.Death} at {poison.Position}): it is quarantined and refused until an operator clears fingerprint {poison.Fingerprint}; last death: {death.Failure.Message}",
-            };
+            });
         }
 
         var why = !death.Restartable ? ""
             : restarts >= _options.MaxRestartsPerSession ? $" (not restarted: the session's {_options.MaxRestartsPerSession} restarts are used up)"
             : intensity.IsExhausted ? $" (not restarted: the supervisor made {intensity.Limit} restarts within {intensity.Window.TotalSeconds:0} s)"
             : "";
-        return new Failure { Reason = death.Failure.Reason, Message = death.Failure.Message + why };
+        return Attempt.Failed(new Failure { Reason = death.Failure.Reason, Message = death.Failure.Message + why });
     }
 
     /// <summary>
@@ -196,6 +209,11 @@ internal sealed class SessionRunner(
         var staged = staging.Redirect(record.Request);
         staged.Adjustment = record.Adjustment;
         var profile = profiles.Find(record.Spec.Profile)!;
+        if (admission.Reweigh(record, profile) is { Verdict: AdmissionVerdict.Wait } stillWaiting)
+        {
+            return Attempt.Postpone(stillWaiting.Reason);
+        }
+
         staged.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
         WorkerHandle worker;
         TranscodeRequest request;
@@ -224,6 +242,12 @@ internal sealed class SessionRunner(
             registry.Set(worker, WorkerState.WorkerBusy);
             try
             {
+                if (await AdmitAsync(record, worker, request, profile, stop) is { } notNow)
+                {
+                    return notNow;
+                }
+
+                request.Adjustment = record.Adjustment;
                 record.RecordRunning(record.Snapshot().Attempts > 1
                     ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {record.Snapshot().Attempts})"
                     : $"worker {worker.Id} (pid {worker.Pid})");
@@ -245,6 +269,31 @@ internal sealed class SessionRunner(
                 registry.Remove(worker);
             }
         }
+    }
+
+    /// <summary>
+    /// Weighs the session against the memory budget in its worker: null to go on (on the rung
+    /// admission chose, recorded as a Downgraded event when below the spec), or why not.
+    /// </summary>
+    private async Task<Attempt?> AdmitAsync(SessionRecord record, WorkerHandle worker, TranscodeRequest request, Isolation.Profiles.SandboxProfile profile, CancellationToken stop)
+    {
+        var decision = await admission.WeighAsync(record, worker, request, profile, stop);
+        switch (decision.Verdict)
+        {
+            case AdmissionVerdict.Wait:
+                return Attempt.Postpone(decision.Reason);
+            case AdmissionVerdict.Refuse:
+                return Attempt.Failed(new Failure { Reason = ErrorReason.CapacityExhausted, Message = $"admission control refused the session: {decision.Reason}; it cannot run on this node (a node with more memory, or a smaller output, would do)" });
+        }
+
+        if (decision.Rung > MemoryGovernor.RungOf(record) && decision.Adjustment is { } adjustment)
+        {
+            record.RecordAdjustment(
+                adjustment, reset: true, inForce: Worker.Rpc.TranscodeRequestMapper.ToEngine(adjustment).Describe(), detail: "from the first chunk",
+                reason: $"admission control started it on the {MemoryGovernor.Name(decision.Rung)} rung: {decision.Reason}");
+        }
+
+        return null;
     }
 
     /// <summary>Streams the worker's events to the end: the transcode completed, failed with a reason, or the worker died.</summary>

@@ -95,6 +95,46 @@ public sealed class Transcoder(TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// Opens the input under the same rules as <see cref="Run"/> and says what it holds and what
+    /// the spec makes of its video, without decoding a frame: cheap enough to ask before a session
+    /// is given memory. A picture above the decoder's pixel cap is refused here already.
+    /// </summary>
+    public InputProbe Probe(TranscodeSpec spec, InputPolicy policy, CancellationToken cancellationToken)
+    {
+        LibraryCheck.EnsureSupported();
+        var inputPath = PathGuard.ResolveInput(spec.InputPath, policy);
+        var formatName = FormatDetector.Detect(inputPath, policy);
+        using var interrupt = new InterruptGuard(spec.Deadline, time, cancellationToken);
+        try
+        {
+            using var input = MediaInput.Open(inputPath, formatName, policy.Limits, interrupt);
+            var stream = spec.Video is null ? null : input.BestStream(MediaKind.Video) is { IsAttachedPicture: false, Width: > 0, Height: > 0 } s ? s : null;
+            if (stream is null)
+            {
+                return new InputProbe(null, "", null, input.Duration);
+            }
+
+            if ((long)stream.Width * stream.Height > policy.Limits.MaxPixels)
+            {
+                throw new TranscodeException(
+                    ErrorReason.INPUT_LIMIT_EXCEEDED, $"the {stream.CodecName} video is {stream.Width}x{stream.Height}, above the decoder's cap of {policy.Limits.MaxPixels} pixels");
+            }
+
+            var rate = stream.FrameRate.IsValid ? stream.FrameRate : VideoPlanner.FallbackFrameRate;
+            var (width, height) = ScaledSize.Of(stream.Width, stream.Height, spec.Video!.Width, spec.Video.Height);
+            return new InputProbe(
+                new VideoFormat(stream.Width, stream.Height, rate),
+                stream.CodecName,
+                new VideoFormat(width, height, spec.Video.FrameRate ?? rate),
+                input.Duration);
+        }
+        catch (Exception e) when (FailureMapping.Map(e, interrupt) is { } failure)
+        {
+            throw failure;
+        }
+    }
+
     private TranscodeResult Transcode(
         TranscodeSpec spec,
         InputPolicy policy,

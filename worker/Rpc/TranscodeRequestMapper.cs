@@ -147,12 +147,22 @@ public static class TranscodeRequestMapper
             Repaired = checkpoints.Repaired ?? "",
             StartToFirstFrame = checkpoints.StartToFirstFrame is { } first ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(first) : null,
         } : null,
-        Video = progress.Video is { } video ? new Api.V1.VideoFormat
-        {
-            Width = video.Width,
-            Height = video.Height,
-            FrameRate = new Api.V1.Rational { Numerator = video.FrameRate.Numerator, Denominator = video.FrameRate.Denominator },
-        } : null,
+        Video = progress.Video is { } video ? ToWire(video) : null,
+    };
+
+    public static ProbeResult ToWire(InputProbe probe) => new()
+    {
+        Input = probe.Input is { } input ? ToWire(input) : null,
+        InputCodec = probe.InputCodec,
+        Output = probe.Output is { } output ? ToWire(output) : null,
+        Duration = probe.Duration is { } duration ? Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(duration) : null,
+    };
+
+    private static Api.V1.VideoFormat ToWire(Engine.VideoFormat video) => new()
+    {
+        Width = video.Width,
+        Height = video.Height,
+        FrameRate = new Api.V1.Rational { Numerator = video.FrameRate.Numerator, Denominator = video.FrameRate.Denominator },
     };
 
     public static Failed ToWire(TranscodeException error)

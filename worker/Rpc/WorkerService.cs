@@ -18,6 +18,7 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
     private readonly CancellationTokenSource _cancellation = new();
     private readonly AdjustmentChannel _adjustments = new();
     private int _started;
+    private int _probed;
 
     public override async Task Transcode(TranscodeRequest request, IServerStreamWriter<TranscodeEvent> responseStream, ServerCallContext context)
     {
@@ -60,6 +61,29 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
         return Task.FromResult(new AdjustWorkerResponse { Accepted = outcome.Accepted, Detail = outcome.Detail, FromChunk = outcome.FromChunk ?? 0, InForce = outcome.InForce ?? "" });
     }
 
+    public override async Task<ProbeResult> Probe(TranscodeRequest request, ServerCallContext context)
+    {
+        if (Volatile.Read(ref _started) != 0 || Interlocked.Exchange(ref _probed, 1) != 0)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "a worker probes its input once, before its transcode"));
+        }
+
+        try
+        {
+            // The input is untrusted from its first byte: the lockdown goes on before it is opened, as for Transcode.
+            lockdown.Apply(request.LockdownFilter.Span);
+            var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
+            using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, context.CancellationToken);
+            var probe = await Task.Factory.StartNew(
+                () => transcoder.Probe(spec, policy, cancellation.Token), cancellation.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            return TranscodeRequestMapper.ToWire(probe);
+        }
+        catch (TranscodeException e)
+        {
+            return new ProbeResult { Failure = TranscodeRequestMapper.ToWire(e).Failure };
+        }
+    }
+
     public override Task<WorkerStats> GetStats(GetStatsRequest request, ServerCallContext context)
     {
         using var self = Process.GetCurrentProcess();
@@ -91,7 +115,11 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
         try
         {
             // Before anything touches the input: a worker that cannot lock itself down never opens it.
-            lockdown.Apply(request.LockdownFilter.Span);
+            if (!lockdown.IsInstalled)
+            {
+                lockdown.Apply(request.LockdownFilter.Span);
+            }
+
             var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
             var result = await transcoder.RunAsync(spec, policy, progress, _cancellation.Token, _adjustments);
             var completed = new Completed { OutputPath = result.OutputPath, Progress = TranscodeRequestMapper.ToWire(result.Progress) };

@@ -157,6 +157,12 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
             }
         }
 
+        public void SetMemoryLimits(long high, long max)
+        {
+            Write("memory", "memory.limit_in_bytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Write("memory", "memory.soft_limit_in_bytes", high.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         public void Destroy()
         {
             foreach (var directory in Directories.Values)

@@ -217,6 +217,12 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
             }
         }
 
+        public void SetMemoryLimits(long high, long max)
+        {
+            Write("memory.max", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Write("memory.high", high.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         public void Destroy() => Remove(Directory);
 
         /// <summary>

@@ -16,6 +16,9 @@ public interface IWorkerCgroup
     /// <summary>The memory counters the governor samples (all zero without a cgroup, or once it is gone).</summary>
     MemorySample ReadMemory(DateTimeOffset now);
 
+    /// <summary>Sets the memory limits (bytes) for what this worker's session is expected to need; v1 takes high as its soft limit.</summary>
+    void SetMemoryLimits(long high, long max);
+
     /// <summary>Kills anything left in the cgroup and removes it.</summary>
     void Destroy();
 }

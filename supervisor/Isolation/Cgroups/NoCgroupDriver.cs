@@ -25,6 +25,11 @@ public sealed class NoCgroupDriver : ICgroupDriver
 
         public Memory.MemorySample ReadMemory(DateTimeOffset now) => Memory.MemorySample.Empty(now);
 
+        public void SetMemoryLimits(long high, long max)
+        {
+            // No cgroup, no limits to set.
+        }
+
         public void Destroy()
         {
         }

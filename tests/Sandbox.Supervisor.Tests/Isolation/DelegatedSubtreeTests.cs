@@ -52,7 +52,7 @@ public sealed class DelegatedSubtreeTests(TestClips clips) : IDisposable
         var worker = Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers);
 
         Assert.StartsWith(_subtree["/sys/fs/cgroup".Length..] + "/s", worker.Usage.Cgroup, StringComparison.Ordinal);
-        Assert.Equal((2L << 30, 64L), (worker.Usage.MemoryMaxBytes, worker.Usage.PidsMax));
+        Assert.Equal((CgroupTests.InputDerivedLimit, 64L), (worker.Usage.MemoryMaxBytes, worker.Usage.PidsMax));
         Assert.Contains($"Uid:\t{Nobody}\t", await File.ReadAllTextAsync($"/proc/{worker.Pid}/status"), StringComparison.Ordinal);
 
         await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });

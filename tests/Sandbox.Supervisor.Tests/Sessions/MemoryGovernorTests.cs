@@ -22,9 +22,9 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _clip = _clips.File("two-minutes.mp4");
+        _clip = _clips.File("four-minutes.mp4");
         await Ffmpeg.RunAsync(
-            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=120", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=120",
+            "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=240", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=240",
             "-c:v", "libx264", "-preset", "ultrafast", "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", _clip);
         var settings = await ShippedProfiles.WithExtraAsync(_profiles, "governed", """
             { "extends": "default", "description": "1 GiB for a small encode and a slow leak", "limits": { "memoryMax": "1GiB", "memoryHigh": "1GiB" } }
@@ -36,6 +36,9 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
             ["Sandbox__Memory__Ladder__RecoverBelow"] = "0.01",
             ["Sandbox__Memory__PressureIndex__Decay"] = "0.5",
             ["Sandbox__Memory__EvictionRequeueDelay"] = "00:00:02",
+
+            // The worker keeps the profile's 1 GiB (admission control would give a 320x240 encode 384 MiB): room for the leak to be walked down the ladder.
+            ["Sandbox__Memory__Estimate__MinimumLimitBytes"] = $"{1L << 30}",
         };
         _supervisor = await SupervisorProcess.StartAsync(settings with { Environment = environment, EnableFaultInjection = true });
     }
@@ -52,7 +55,7 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
     public async Task A_leaking_session_is_downgraded_rung_by_rung_then_evicted_and_resumed()
     {
         var (id, output, events) = await LeakAsync("governed-requeue", failOnEviction: false);
-        var trace = SessionStreams.Describe(events);
+        var trace = $"{SessionStreams.Describe(events)}\n{_supervisor.Log}";
         Assert.True(events[^1].StateChanged?.State == SessionState.Completed, trace);
 
         var steps = events.Where(e => e.Downgraded is not null).Select(e => e.Downgraded.Reason).ToList();
@@ -77,12 +80,12 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
     {
         var (_, output, events) = await LeakAsync("governed-fail", failOnEviction: true);
         var end = events[^1].StateChanged;
-        Assert.True(end is { State: SessionState.Failed, Failure.Reason: ErrorReason.OomKilled }, SessionStreams.Describe(events));
+        Assert.True(end is { State: SessionState.Failed, Failure.Reason: ErrorReason.OomKilled }, $"{SessionStreams.Describe(events)}\n{_supervisor.Log}");
         Assert.StartsWith("evicted by the memory governor: memory governor: encoder → evicted", end.Failure.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(output));
     }
 
-    /// <summary>Runs a VP9 session of the two-minute clip whose worker leaks 40 MiB/s from its first progress on, to its end.</summary>
+    /// <summary>Runs a VP9 session of the four-minute clip (long enough that the cheaper rungs do not finish it before the eviction) whose worker leaks 40 MiB/s from its first progress on, to its end.</summary>
     private async Task<(string Id, string Output, List<SessionEvent> Events)> LeakAsync(string name, bool failOnEviction)
     {
         var output = Path.Combine(_supervisor.OutputDirectory(name), "out.webm");

@@ -10,7 +10,7 @@ namespace Sandbox.Worker.Engine;
 internal static class VideoPlanner
 {
     /// <summary>Used when neither the spec nor the input says how many frames per second to make.</summary>
-    private static readonly Rational FallbackFrameRate = new(25, 1);
+    public static readonly Rational FallbackFrameRate = new(25, 1);
 
     /// <param name="inBandHeaders">
     /// For a chunked transcode: repeat H.264/HEVC parameter sets at every keyframe, as well as in the

@@ -1,0 +1,11 @@
+namespace Sandbox.Supervisor.Memory;
+
+/// <summary>Admission control (<c>Sandbox:Memory:Admission</c>): whether sessions are weighed against the budget before they start.</summary>
+public sealed record AdmissionOptions
+{
+    /// <summary>Off, every session starts at its spec's settings under its profile's limits, and only the governor guards memory.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>How long a session that does not fit yet waits (QUEUED) before it is weighed again.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
