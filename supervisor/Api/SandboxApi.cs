@@ -64,6 +64,7 @@ internal sealed class SandboxApi(
             MemoryBudgetBytes = budget.Bytes,
             MemoryUsedBytes = budget.Used(),
             MemoryReservedBytes = admission.Reserved,
+            MemoryNotifications = governor.KernelNotifications,
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
         status.WorkerDeaths.Add(counters.Deaths.ToDictionary());

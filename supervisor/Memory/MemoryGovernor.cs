@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
@@ -35,14 +36,25 @@ internal sealed class MemoryGovernor(
     public (Rung Rung, IReadOnlyList<string> History)? Find(string sessionId) =>
         _ladders.TryGetValue(sessionId, out var ladder) ? (ladder.Ladder.Current, ladder.History) : null;
 
+    /// <summary>Rounds to run: one per sampling interval, and one as soon as the kernel reports on a worker's memory.</summary>
+    private readonly Channel<bool> _rounds = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private KernelMemoryEvents? _events;
+
+    /// <summary>Kernel notifications received (PSI triggers, memory.events changes, usage thresholds), for GetStatus.</summary>
+    public long KernelNotifications => _events?.Received ?? 0;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.SampleInterval, time);
+        using var events = _options.Events ? new KernelMemoryEvents(() => _rounds.Writer.TryWrite(true), logger) : null;
+        _events = events;
+        var ticks = TickAsync(stoppingToken);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            await foreach (var _ in _rounds.Reader.ReadAllAsync(stoppingToken))
             {
                 await sampler.SampleOnceAsync(stoppingToken);
+                events?.Track([.. workers.Busy().Select(w => (w, WatchThreshold(w)))]);
                 if (_options.Governor)
                 {
                     await GovernAsync(stoppingToken);
@@ -53,7 +65,32 @@ internal sealed class MemoryGovernor(
         {
             // Stopping.
         }
+
+        await ticks;
+        _events = null;
     }
+
+    private async Task TickAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.SampleInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                _rounds.Writer.TryWrite(true);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    /// <summary>The usage at which the pressure index's usage term alone reaches the downgrade line (83% of the limit by default).</summary>
+    private long WatchThreshold(WorkerHandle worker) =>
+        sampler.Find(worker.Id)?.Last is { HasLimit: true } sample
+            ? (long)(sample.Limit * Math.Min(1, _options.Ladder.DowngradeAt / _options.PressureIndex.UsageWeight))
+            : long.MaxValue;
 
     /// <summary>One round of decisions over the busy workers.</summary>
     public async Task GovernAsync(CancellationToken cancellationToken)
@@ -80,7 +117,7 @@ internal sealed class MemoryGovernor(
 
             var entry = _ladders.GetOrAdd(session.Id, _ => new SessionLadder(new DowngradeLadder(
                 _options.Ladder, new SourceFormat(video.Width, video.Height, Rate(video.FrameRate)), session.Spec.Floors, now, RungOf(session), CodecOf(session))));
-            var pressed = DualSource(memory!) ?? (session.Id == mostPressed ? budgetShort : null);
+            var pressed = DualSource(memory!) ?? Kernel(worker, memory!) ?? OverLine(worker, memory!) ?? (session.Id == mostPressed ? budgetShort : null);
             var decision = entry.Ladder.Observe(now, memory!.Smoothed, pressed);
             if (!decision.Moves)
             {
@@ -108,6 +145,24 @@ internal sealed class MemoryGovernor(
         }
 
         return $"the worker's own view ({report.RssBytes / MiB:0} MiB resident) and its cgroup's ({sample.Current / MiB:0} MiB charged) are both over their thresholds of its {sample.Limit / MiB:0} MiB limit";
+    }
+
+    /// <summary>What the kernel reported about the worker since the last round, when it means pressure (a usage threshold also fires on the way down).</summary>
+    private string? Kernel(WorkerHandle worker, WorkerMemory memory)
+    {
+        var fired = _events?.Take(worker.Id);
+        return fired is null || (fired.Threshold is { } line && memory.Last!.Current < line) ? null : fired.What;
+    }
+
+    /// <summary>
+    /// Whether the last sample itself is over the downgrade line: what a usage threshold reports
+    /// at once (v1) is seen here at the next periodic round — with <see cref="MemoryOptions.Events"/>
+    /// off, this is how the crossing is noticed (a fixed polling loop, as systemd-oomd's).
+    /// </summary>
+    private string? OverLine(WorkerHandle worker, WorkerMemory memory)
+    {
+        var line = WatchThreshold(worker);
+        return memory.Last!.Current >= line ? $"usage {memory.Last.Current / MiB:0} MiB is over the {line / MiB:0} MiB downgrade line (periodic sample)" : null;
     }
 
     /// <summary>Why the budget's headroom is below the dynamic threshold T, or null.</summary>

@@ -6,6 +6,12 @@ public sealed record MemoryOptions
     /// <summary>How often every busy worker's memory is sampled (seed §4.1: every second).</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Whether the kernel's memory notifications (v2: PSI trigger, memory.events; v1: a usage
+    /// threshold at the downgrade line) wake the governor at once, between periodic samples.
+    /// </summary>
+    public bool Events { get; init; } = true;
+
     /// <summary>Whether the governor acts on the ladder (downgrades and evicts live sessions); off, memory is only sampled and shown.</summary>
     public bool Governor { get; init; } = true;
 

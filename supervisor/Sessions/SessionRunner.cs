@@ -239,13 +239,15 @@ internal sealed class SessionRunner(
 
             using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
             record.AttachWorker(worker.Pid, worker.Client);
-            registry.Set(worker, WorkerState.WorkerBusy);
             try
             {
                 if (await AdmitAsync(record, worker, request, profile, stop) is { } notNow)
                 {
                     return notNow;
                 }
+
+                // Busy from here: the memory governor samples and watches it, under the limits admission gave it.
+                registry.Set(worker, WorkerState.WorkerBusy);
 
                 request.Adjustment = record.Adjustment;
                 record.RecordRunning(record.Snapshot().Attempts > 1

@@ -157,6 +157,9 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
             }
         }
 
+        public IReadOnlyList<Memory.Interop.KernelNotification> WatchMemory(long thresholdBytes) =>
+            [Memory.Interop.KernelNotification.UsageThreshold(Directories["memory"], thresholdBytes)];
+
         public void SetMemoryLimits(long high, long max)
         {
             Write("memory", "memory.limit_in_bytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -217,6 +217,21 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
             }
         }
 
+        public IReadOnlyList<Memory.Interop.KernelNotification> WatchMemory(long thresholdBytes)
+        {
+            // v2 has no usage thresholds: memory.high (set from the estimate) is the line, and memory.events says when it is crossed.
+            var events = Memory.Interop.KernelNotification.FileChanges(System.IO.Path.Combine(Directory, "memory.events"), "memory.events changed (memory.high or memory.max reached)");
+            try
+            {
+                return [events, Memory.Interop.KernelNotification.PressureTrigger(System.IO.Path.Combine(Directory, "memory.pressure"), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(1))];
+            }
+            catch
+            {
+                events.Dispose();
+                throw;
+            }
+        }
+
         public void SetMemoryLimits(long high, long max)
         {
             Write("memory.max", max.ToString(System.Globalization.CultureInfo.InvariantCulture));

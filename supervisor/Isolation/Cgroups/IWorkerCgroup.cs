@@ -19,6 +19,13 @@ public interface IWorkerCgroup
     /// <summary>Sets the memory limits (bytes) for what this worker's session is expected to need; v1 takes high as its soft limit.</summary>
     void SetMemoryLimits(long high, long max);
 
+    /// <summary>
+    /// What the kernel can tell about this cgroup's memory as it happens, instead of waiting for the
+    /// next sample: on v2 a PSI trigger and changes of memory.events (high, max, oom), on v1 a usage
+    /// threshold at <paramref name="thresholdBytes"/>. Empty without a cgroup.
+    /// </summary>
+    IReadOnlyList<Memory.Interop.KernelNotification> WatchMemory(long thresholdBytes);
+
     /// <summary>Kills anything left in the cgroup and removes it.</summary>
     void Destroy();
 }

@@ -25,6 +25,8 @@ public sealed class NoCgroupDriver : ICgroupDriver
 
         public Memory.MemorySample ReadMemory(DateTimeOffset now) => Memory.MemorySample.Empty(now);
 
+        public IReadOnlyList<Memory.Interop.KernelNotification> WatchMemory(long thresholdBytes) => [];
+
         public void SetMemoryLimits(long high, long max)
         {
             // No cgroup, no limits to set.

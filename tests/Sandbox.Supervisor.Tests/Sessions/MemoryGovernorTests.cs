@@ -94,13 +94,7 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
         spec.FailOnEviction = failOnEviction;
         spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) };
         var submitted = await SessionStreams.SubmitAsync(_supervisor.Sessions, spec);
-        await new Chaos.ChaosClient(_supervisor.Channel).InjectFaultAsync(new InjectFaultRequest
-        {
-            SessionId = submitted.Id,
-            Kind = FaultKind.FaultLeak,
-            LeakMibPerSecond = 40,
-            At = Duration.FromTimeSpan(TimeSpan.Zero),
-        });
+        await MemoryLeaks.StartAsync(_supervisor, submitted.Id, mibPerSecond: 40);
         var events = await SessionStreams.WatchToEndAsync(_supervisor.Sessions, submitted.Id);
         return (submitted.Id, output, events);
     }
