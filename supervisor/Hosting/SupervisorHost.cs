@@ -127,7 +127,10 @@ public static class SupervisorHost
             app.Logger.LogInformation("the supervisor could not lower its OOM score (no CAP_SYS_RESOURCE): a host-wide OOM could pick it, though workers volunteer first");
         }
 
-        app.Services.GetRequiredService<ICgroupDriver>().RemoveStale();
+        var cgroups = app.Services.GetRequiredService<ICgroupDriver>();
+        cgroups.RemoveStale();
+        var budget = app.Services.GetRequiredService<Memory.MemoryBudget>().Bytes;
+        cgroups.LimitAll(budget + options.Memory.KernelCapHeadroomBytes);
         app.Services.GetRequiredService<SessionManager>().Recover();
         var socketDirectory = Path.GetDirectoryName(options.Socket)!;
         Directory.CreateDirectory(socketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);

@@ -21,6 +21,13 @@ public sealed record MemoryOptions
     /// <summary>Bytes all workers together may hold (idle warm ones included); 0 = 80% of the host's physical memory.</summary>
     public long Budget { get; init; }
 
+    /// <summary>
+    /// The kernel's cap on all workers together (the cgroup above theirs) is the budget plus this:
+    /// room for workers being started and probed, whose memory admission control has not weighed
+    /// yet. The cap is the last line — admission and the governor keep the workers under the budget.
+    /// </summary>
+    public long KernelCapHeadroomBytes { get; init; } = 384L << 20;
+
     public PressureIndexOptions PressureIndex { get; init; } = new();
 
     public DualSourceTriggerOptions DualSource { get; init; } = new();

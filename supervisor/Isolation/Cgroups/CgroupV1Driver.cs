@@ -39,6 +39,13 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
         }
     }
 
+    public void LimitAll(long bytes)
+    {
+        // v1 limits are hierarchical (use_hierarchy is always on in current kernels).
+        var instanceDirectory = Directory.CreateDirectory(System.IO.Path.Combine(root, "memory", "sandbox", instance)).FullName;
+        File.WriteAllText(System.IO.Path.Combine(instanceDirectory, "memory.limit_in_bytes"), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public void RemoveStale()
     {
         foreach (var controller in Controllers)

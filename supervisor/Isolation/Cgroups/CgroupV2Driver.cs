@@ -104,6 +104,17 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
         }
     }
 
+    public void LimitAll(long bytes)
+    {
+        foreach (var directory in _enableAlong)
+        {
+            EnableControllers(Directory.CreateDirectory(directory).FullName);
+        }
+
+        var instance = Directory.CreateDirectory(_instanceDirectory).FullName;
+        File.WriteAllText(Path.Combine(instance, "memory.max"), bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     public void RemoveStale()
     {
         if (Directory.Exists(_instanceDirectory))

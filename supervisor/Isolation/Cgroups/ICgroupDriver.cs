@@ -15,6 +15,14 @@ public interface ICgroupDriver
     /// <summary>Makes the cgroup of one worker and writes its limits; the worker joins it before it executes.</summary>
     IWorkerCgroup Create(string workerId, SandboxProfile profile);
 
+    /// <summary>
+    /// Caps the memory of all this supervisor's workers together at <paramref name="bytes"/> (the
+    /// memory budget), on the cgroup above theirs: if admission control and the governor ever fail
+    /// to keep them under it, the kernel OOM-kills inside that subtree — a worker, never the
+    /// supervisor or the rest of the host.
+    /// </summary>
+    void LimitAll(long bytes);
+
     /// <summary>Removes what an earlier run of this supervisor left behind (killing any process still in it).</summary>
     void RemoveStale();
 }

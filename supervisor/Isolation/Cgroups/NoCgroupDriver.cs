@@ -9,6 +9,11 @@ public sealed class NoCgroupDriver : ICgroupDriver
 
     public IWorkerCgroup Create(string workerId, SandboxProfile profile) => Unlimited.Instance;
 
+    public void LimitAll(long bytes)
+    {
+        // No cgroup to cap: the budget is kept by admission control and the governor alone.
+    }
+
     public void RemoveStale()
     {
     }

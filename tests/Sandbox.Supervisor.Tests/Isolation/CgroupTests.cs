@@ -124,6 +124,17 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
     }
 
     [CgroupFact]
+    public async Task All_workers_together_are_capped_by_the_kernel_just_above_the_memory_budget()
+    {
+        var budget = (await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemoryBudgetBytes;
+        var file = Path.Combine(HostCgroups.InstanceDirectory(_supervisor.StateDirectory), HostCgroups.Driver == "v1" ? "memory.limit_in_bytes" : "memory.max");
+
+        // The budget (80% of this host's memory) plus room for workers being started and probed; the kernel rounds to its page.
+        var cap = long.Parse(File.ReadAllText(file).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(cap, budget + (384L << 20) - Environment.SystemPageSize, budget + (384L << 20));
+    }
+
+    [CgroupFact]
     public async Task Allocating_past_the_memory_limit_ends_the_session_as_oom_killed()
     {
         var input = _supervisor.AddInput(await HighResolutionClipAsync(), "hd.mp4");
