@@ -64,11 +64,13 @@ public sealed class AdmissionControlTests : IAsyncLifetime, IDisposable
         var trace = SessionStreams.Describe(events);
         Assert.True(events[^1].StateChanged?.State == SessionState.Completed, $"{trace}\n{supervisor.Log}");
 
-        // One Downgraded event before any progress, with the numbers; the output is 540p (and half the rate: each rung includes the ones before).
-        var step = Assert.Single(events, e => e.Downgraded is not null).Downgraded;
+        // A Downgraded event before any progress, with the numbers; the output is 540p (and half the
+        // rate: each rung includes the ones before). Should the estimate fall short (memory.high is
+        // 1.5× it), the governor may step further down — to the encoder rung, still 540p.
+        var step = events.First(e => e.Downgraded is not null).Downgraded;
         Assert.StartsWith("admission control started it on the resolution rung: estimated 557 MiB at the spec's settings, more than the", step.Reason, StringComparison.Ordinal);
         Assert.True(events.FindIndex(e => e.Downgraded is not null) < events.FindIndex(e => e.Progress is not null), trace);
-        Assert.Equal("fps ≤ 15000/1000, height ≤ 540", (await SessionStreams.GetAsync(supervisor.Sessions, submitted.Id)).Adjustment);
+        Assert.StartsWith("fps ≤ 15000/1000, height ≤ 540", (await SessionStreams.GetAsync(supervisor.Sessions, submitted.Id)).Adjustment, StringComparison.Ordinal);
         var output = supervisor.Output("lower-out.mp4");
         Assert.All(await PacketTimeline.FrameSizesAsync(output), size => Assert.Equal((960, 540), size));
         Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));
