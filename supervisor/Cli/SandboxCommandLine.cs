@@ -9,7 +9,7 @@ namespace Sandbox.Supervisor.Cli;
 /// <summary>The <c>sandbox</c> executable: the supervisor (<c>serve</c>), the embedded transcode, and the client commands.</summary>
 public static class SandboxCommandLine
 {
-    private static readonly HashSet<string> Flags = ["--json", "--watch", "--no-video", "--no-audio", "--verbose", "--help", "-h", ServeCommand.EnableFaultInjectionFlag];
+    private static readonly HashSet<string> Flags = ["--json", "--watch", "--all", "--no-video", "--no-audio", "--verbose", "--help", "-h", ServeCommand.EnableFaultInjectionFlag];
 
     private const string Help = """
         sandbox — runs FFmpeg transcodes in sandboxed worker processes.
@@ -23,13 +23,15 @@ public static class SandboxCommandLine
           sandbox get SESSION_ID
           sandbox list [--state STATE]... [--page-size N] [--page TOKEN]
           sandbox cancel SESSION_ID
-          sandbox status
-          sandbox workers [WORKER_ID]
+          sandbox status [--watch]
+          sandbox workers [WORKER_ID] [--watch]
+          sandbox quarantine [clear FINGERPRINT | clear --all]
 
         client options (every command but transcode and serve):
           --socket PATH        the supervisor's socket (default $SANDBOX_SOCKET or /run/sandbox/sandbox.sock)
           --address URL        connect over TCP instead, e.g. http://127.0.0.1:7300
           --json               protobuf JSON, one object per line
+          --watch              status, workers: redraw every --interval SECONDS (default 1) until Ctrl-C or --count N
 
         transcode options (as sandbox-worker transcode; see worker/README.md):
           --container mp4|webm|mkv|mpegts  --video CODEC[:BITRATE][:WxH]  --video-codec CODEC  --video-bitrate RATE
@@ -68,6 +70,7 @@ public static class SandboxCommandLine
                 "cancel" => await SessionCommands.CancelAsync(arguments, output),
                 "status" => await OperatorCommands.StatusAsync(arguments, output),
                 "workers" => await OperatorCommands.WorkersAsync(arguments, output),
+                "quarantine" => await OperatorCommands.QuarantineAsync(arguments, output),
                 _ => throw new UsageException($"unknown command '{args[0]}'"),
             };
         }

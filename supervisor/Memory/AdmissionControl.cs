@@ -24,6 +24,7 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
     private readonly MemoryOptions _options = options.Value.Memory;
     private readonly ConcurrentDictionary<string, long> _reservations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ProbeResult> _probes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Rung> _admittedOn = new(StringComparer.Ordinal);
 
     public bool Enabled => _options.Admission.Enabled;
 
@@ -66,6 +67,7 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
         if (decision.Verdict == AdmissionVerdict.Admit)
         {
             _reservations[record.Id] = decision.Estimate;
+            _admittedOn[record.Id] = decision.Rung;
             var (high, max) = MemoryEstimate.Limits(decision.Estimate, Bytes(profile.Limits?.MemoryMax), Bytes(profile.Limits?.MemoryHigh), _options.Estimate);
             worker.Cgroup.SetMemoryLimits(high, max);
             decision = decision with { Reason = $"{decision.Reason}; worker limits memory.high {high / MiB:0} MiB, memory.max {max / MiB:0} MiB" };
@@ -87,7 +89,11 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
     {
         Release(sessionId);
         _probes.TryRemove(sessionId, out _);
+        _admittedOn.TryRemove(sessionId, out _);
     }
+
+    /// <summary>The rung the session's current worker was admitted on (the governor recovers no higher); Full when it was not weighed.</summary>
+    public Rung AdmittedOn(string sessionId) => _admittedOn.GetValueOrDefault(sessionId, Rung.Full);
 
     /// <summary>Bytes reserved by admitted sessions now (for GetStatus).</summary>
     public long Reserved => _reservations.Values.Sum();

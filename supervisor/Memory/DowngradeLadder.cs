@@ -12,8 +12,12 @@ namespace Sandbox.Supervisor.Memory;
 /// </summary>
 /// <param name="initial">Where a resumed session stands (an evicted one resumes on its last rung before eviction).</param>
 /// <param name="codec">The session's video codec: it decides the encoder rung's preset.</param>
+/// <param name="ceiling">
+/// The highest rung it may step back up to: the one admission control started the session on,
+/// since its worker's limits and the budget were weighed for that rung, not for the ones above.
+/// </param>
 public sealed class DowngradeLadder(
-    LadderOptions options, SourceFormat source, DowngradeFloors? floors, DateTimeOffset now, Rung initial = Rung.Full, VideoCodec codec = VideoCodec.H264)
+    LadderOptions options, SourceFormat source, DowngradeFloors? floors, DateTimeOffset now, Rung initial = Rung.Full, VideoCodec codec = VideoCodec.H264, Rung ceiling = Rung.Full)
 {
     private DateTimeOffset _lastMove = now - options.SettleTime;
     private DateTimeOffset? _calmSince;
@@ -42,7 +46,7 @@ public sealed class DowngradeLadder(
             return Move(now, Next(Current, +1), $"{why}; the last step was {(now - _lastMove).TotalSeconds:0} s ago");
         }
 
-        if (pressure >= options.RecoverBelow || Current == Rung.Full)
+        if (pressure >= options.RecoverBelow || Current <= ceiling)
         {
             _calmSince = null;
             return LadderDecision.Stay(Current);
@@ -50,7 +54,7 @@ public sealed class DowngradeLadder(
 
         _calmSince ??= now;
         return now - _calmSince.Value >= options.RecoverAfter
-            ? Move(now, Next(Current, -1), $"memory pressure index {pressure:0.00} < {options.RecoverBelow:0.00} for {options.RecoverAfter.TotalSeconds:0} s")
+            ? Move(now, (Rung)Math.Max((int)ceiling, (int)Next(Current, -1)), $"memory pressure index {pressure:0.00} < {options.RecoverBelow:0.00} for {options.RecoverAfter.TotalSeconds:0} s")
             : LadderDecision.Stay(Current);
     }
 

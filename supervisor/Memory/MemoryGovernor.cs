@@ -20,6 +20,7 @@ namespace Sandbox.Supervisor.Memory;
 internal sealed class MemoryGovernor(
     MemorySampler sampler,
     MemoryBudget budget,
+    AdmissionControl admission,
     WorkerRegistry workers,
     SessionManager sessions,
     IOptions<SupervisorOptions> options,
@@ -116,7 +117,7 @@ internal sealed class MemoryGovernor(
             }
 
             var entry = _ladders.GetOrAdd(session.Id, _ => new SessionLadder(new DowngradeLadder(
-                _options.Ladder, new SourceFormat(video.Width, video.Height, Rate(video.FrameRate)), session.Spec.Floors, now, RungOf(session), CodecOf(session))));
+                _options.Ladder, new SourceFormat(video.Width, video.Height, Rate(video.FrameRate)), session.Spec.Floors, now, RungOf(session), CodecOf(session), admission.AdmittedOn(session.Id))));
             var pressed = DualSource(memory!) ?? Kernel(worker, memory!) ?? OverLine(worker, memory!) ?? (session.Id == mostPressed ? budgetShort : null);
             var decision = entry.Ladder.Observe(now, memory!.Smoothed, pressed);
             if (!decision.Moves)

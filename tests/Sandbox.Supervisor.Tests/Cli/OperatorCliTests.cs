@@ -71,11 +71,22 @@ public sealed class OperatorCliTests(TestClips clips, SupervisorFixture fixture)
             await SessionStreams.WaitForProgressAsync(Supervisor.Sessions, session.Id);
             var pid = (await SessionStreams.GetAsync(Supervisor.Sessions, session.Id)).WorkerPid;
 
+            // A table: a header, then the worker's state, pid, session, memory against its limit, pressure, rung, restarts.
             var workers = await SandboxCli.RunAsync("workers", "--socket", Supervisor.Socket);
             Assert.True(workers.ExitCode == 0, workers.StandardError);
-            var line = Assert.Single(workers.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-            Assert.Contains($"pid {pid} ", line, StringComparison.Ordinal);
-            Assert.Contains($"session {session.Id}", line, StringComparison.Ordinal);
+            var lines = workers.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(2, lines.Length);
+            Assert.Matches("^WORKER +PID +STATE +SESSION +MEMORY/LIMIT +MPI +RUNG +RESTARTS +CPU$", lines[0]);
+            Assert.Matches($"^w-[0-9a-f]+ +{pid} +BUSY +{session.Id} +[0-9]+/[0-9]+ MiB +[0-9.]+ +[a-z_-]+ +0 +[0-9.]+ s$", lines[1]);
+
+            // --watch redraws it: piped, the snapshots follow each other, a blank line between them.
+            var watched = await SandboxCli.RunAsync("workers", "--watch", "--count", "2", "--interval", "0.2", "--socket", Supervisor.Socket);
+            Assert.True(watched.ExitCode == 0, watched.StandardError);
+            var snapshots = watched.StandardOutput.Trim().Split("\n\n");
+            Assert.Equal(2, snapshots.Length);
+            Assert.All(snapshots, snapshot => Assert.StartsWith("WORKER ", snapshot, StringComparison.Ordinal));
+            var status = await SandboxCli.RunAsync("status", "--watch", "--count", "2", "--interval", "0.2", "--json", "--socket", Supervisor.Socket);
+            Assert.Equal(2, status.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith('{')));
 
             var cancel = await SandboxCli.RunAsync("cancel", session.Id, "--socket", Supervisor.Socket);
             Assert.True(cancel.ExitCode == 0, cancel.StandardError);
@@ -95,6 +106,22 @@ public sealed class OperatorCliTests(TestClips clips, SupervisorFixture fixture)
 
         var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, session.Id);
         Assert.Equal(SessionState.Cancelled, events[^1].StateChanged?.State);
+    }
+
+    [Fact]
+    public async Task Quarantine_lists_and_clears_quarantined_inputs()
+    {
+        var list = await SandboxCli.RunAsync("quarantine", "--socket", Supervisor.Socket);
+        Assert.True(list.ExitCode == 0, list.StandardError);
+        Assert.Equal("no quarantined inputs", list.StandardOutput.Trim());
+
+        var clear = await SandboxCli.RunAsync("quarantine", "clear", "--all", "--socket", Supervisor.Socket);
+        Assert.True(clear.ExitCode == 0, clear.StandardError);
+        Assert.Equal("cleared 0", clear.StandardOutput.Trim());
+
+        var usage = await SandboxCli.RunAsync("quarantine", "clear", "--socket", Supervisor.Socket);
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("clear FINGERPRINT, or clear --all", usage.StandardError, StringComparison.Ordinal);
     }
 
     [Fact]

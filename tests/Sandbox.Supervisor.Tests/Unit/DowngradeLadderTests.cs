@@ -88,6 +88,21 @@ public sealed class DowngradeLadderTests
     }
 
     [Fact]
+    public void Calm_never_steps_above_the_rung_admission_control_started_the_session_on()
+    {
+        // Admitted on the resolution rung: its worker's limits were weighed for that rung, not the ones above.
+        var ladder = new DowngradeLadder(new LadderOptions(), Hd, null, Start, initial: Rung.Resolution, ceiling: Rung.Resolution);
+        Assert.All(Enumerable.Range(0, 10), i => Assert.False(ladder.Observe(At(i * 60), 0.0, null).Moves));
+        Assert.Equal(Rung.Resolution, ladder.Current);
+
+        // Pressed down to the encoder rung, it comes back to the admitted rung and stops there.
+        Assert.Equal(Rung.Encoder, ladder.Observe(At(700), 0.9, null).To);
+        Assert.False(ladder.Observe(At(720), 0.0, null).Moves);
+        Assert.Equal(Rung.Resolution, ladder.Observe(At(780), 0.0, null).To);
+        Assert.All(Enumerable.Range(0, 5), i => Assert.False(ladder.Observe(At(900 + (i * 60)), 0.0, null).Moves));
+    }
+
+    [Fact]
     public void A_recorded_leak_through_the_pressure_window_walks_the_ladder_in_order()
     {
         // A worker with a 1 GiB limit leaking 8 MiB/s from 200 MiB, sampled every second.
