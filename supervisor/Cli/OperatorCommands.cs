@@ -84,6 +84,7 @@ internal static class OperatorCommands
         $"memory: workers hold {status.MemoryUsedBytes / MiB} MiB of a {status.MemoryBudgetBytes / MiB} MiB budget; admitted sessions reserve {status.MemoryReservedBytes / MiB} MiB; {status.MemoryNotifications} kernel notifications",
         $"worker deaths: {(status.WorkerDeaths.Count == 0 ? "none" : string.Join(", ", status.WorkerDeaths.Select(kv => $"{kv.Key} {kv.Value}")))}; restarts: {status.Restarts}",
         $"cgroup driver: {status.Host.CgroupDriver}, namespaces: {status.Host.Namespaces}",
+        $"worker: {status.Host.WorkerBuild}: {status.Host.WorkerCommand}",
         $"sandbox profiles: {string.Join(", ", status.Host.SandboxProfiles)}",
         $"ffmpeg: {string.Join(", ", status.Host.FfmpegLibraries.Select(kv => $"{kv.Key} {kv.Value}"))}",
         $"encoders: {string.Join(", ", status.Host.Encoders.Select(kv => kv.Value ? kv.Key : $"{kv.Key} (unavailable)"))}",

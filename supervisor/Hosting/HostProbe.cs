@@ -23,7 +23,7 @@ internal sealed class HostProbe(WorkerCommand worker, WorkerLauncher launcher, P
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        var capabilities = new HostCapabilities { CgroupDriver = cgroups.Name, Namespaces = launcher.UsesNamespaces ? "bwrap" : "off", WorkerCommand = worker.ToString() };
+        var capabilities = new HostCapabilities { CgroupDriver = cgroups.Name, Namespaces = launcher.UsesNamespaces ? "bwrap" : "off", WorkerCommand = worker.ToString(), WorkerBuild = worker.Build };
         capabilities.SandboxProfiles.AddRange(profiles.Names);
         if (!worker.Exists)
         {

@@ -5,17 +5,20 @@ using Sandbox.Supervisor.Isolation.Identity;
 
 namespace Sandbox.Supervisor.Workers;
 
-/// <summary>How to start the worker executable: <c>dotnet sandbox-worker.dll</c>, or a native executable directly.</summary>
+/// <summary>
+/// How to start the worker executable: a native (Native AOT) executable directly, or
+/// <c>dotnet sandbox-worker.dll</c> (the JIT build).
+/// </summary>
 internal sealed class WorkerCommand
 {
+    private const string Name = "sandbox-worker";
+
     private readonly WorkerUser _user;
 
     public WorkerCommand(IOptions<SupervisorOptions> options, WorkerUser user)
     {
         _user = user;
-        Use(options.Value.WorkerPath.Length > 0
-            ? options.Value.WorkerPath
-            : System.IO.Path.Combine(AppContext.BaseDirectory, "sandbox-worker.dll"));
+        Use(options.Value.WorkerPath.Length > 0 ? options.Value.WorkerPath : FindBesideSupervisor(AppContext.BaseDirectory));
     }
 
     public string FileName { get; private set; } = "";
@@ -25,6 +28,25 @@ internal sealed class WorkerCommand
     public string Path { get; private set; } = "";
 
     public bool Exists => File.Exists(Path);
+
+    /// <summary>"native_aot" for an executable started directly, "jit" for a <c>.dll</c> run by dotnet.</summary>
+    public string Build => Arguments.Count > 0 ? "jit" : "native_aot";
+
+    /// <summary>
+    /// The worker published next to the supervisor: the Native AOT executable when there is one
+    /// (scripts/publish puts it there), else the JIT build's <c>sandbox-worker.dll</c>.
+    /// </summary>
+    /// <remarks>
+    /// A JIT build also has a <c>sandbox-worker</c> (its apphost), but never without its
+    /// <c>sandbox-worker.dll</c>; the supervisor's own publish keeps that dll only when it is JIT,
+    /// so a native executable with no dll beside it is the AOT build.
+    /// </remarks>
+    public static string FindBesideSupervisor(string directory)
+    {
+        var native = System.IO.Path.Combine(directory, Name);
+        var managed = System.IO.Path.Combine(directory, Name + ".dll");
+        return File.Exists(native) && !File.Exists(managed) ? native : managed;
+    }
 
     /// <summary>The directories a sandboxed worker needs to see to run: its own, and for a managed worker the .NET runtime's.</summary>
     public IReadOnlyList<string> ProgramDirectories

@@ -9,14 +9,6 @@ namespace Sandbox.Supervisor.Isolation.Profiles;
 /// </summary>
 public static class ProfileLoader
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-    };
-
     public static IReadOnlyDictionary<string, SandboxProfile> Load(string directory)
     {
         if (!Directory.Exists(directory))
@@ -32,7 +24,7 @@ public static class ProfileLoader
             var name = Path.GetFileNameWithoutExtension(path);
             try
             {
-                var profile = JsonSerializer.Deserialize<SandboxProfile>(File.ReadAllText(path), Json)
+                var profile = JsonSerializer.Deserialize(File.ReadAllText(path), ProfileJson.Default.SandboxProfile)
                     ?? throw new JsonException("the file holds null");
                 if (profile.Name is { } declared && declared != name)
                 {
@@ -94,3 +86,12 @@ public static class ProfileLoader
     private static string JsonField(JsonException e) =>
         string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "(document)" : e.Path.TrimStart('$', '.');
 }
+
+/// <summary>Profile files' JSON, generated at build time (no reflection, so the supervisor can be Native AOT).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(SandboxProfile))]
+internal sealed partial class ProfileJson : JsonSerializerContext;

@@ -94,8 +94,9 @@ public sealed class SupervisorProcess : IAsyncDisposable
             }
         }
 
-        var prefix = settings.LaunchPrefix ?? [];
-        var info = new ProcessStartInfo(prefix.Count > 0 ? prefix[0] : SandboxBinaries.DotnetHost)
+        IReadOnlyList<string> command = settings.Executable is { } executable ? [executable] : [SandboxBinaries.DotnetHost, SandboxBinaries.SupervisorAssembly];
+        var launch = (settings.LaunchPrefix ?? []).Concat(command).ToList();
+        var info = new ProcessStartInfo(launch[0])
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -104,8 +105,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
         };
         List<string> arguments =
         [
-            .. prefix.Skip(1), .. prefix.Count > 0 ? [SandboxBinaries.DotnetHost] : Array.Empty<string>(),
-            SandboxBinaries.SupervisorAssembly, "serve",
+            .. launch.Skip(1), "serve",
             "--socket", root.File("s.sock"), "--state-dir", root.File("state"),
             "--input-root", root.File("in"), "--output-root", root.File("out"),
         ];

@@ -8,6 +8,8 @@ namespace Sandbox.Supervisor.Tests.Infrastructure;
 /// <paramref name="WarmWorkers"/> is the warm pool's size: 0 unless a test asks, so that tests which
 /// count a session's worker processes (or wait for them to be gone) see only sessions' workers; the
 /// pool's own tests and the chaos suite run with it.
+/// <paramref name="Executable"/> runs that <c>sandbox</c> executable (a published Native AOT build)
+/// instead of the <c>dotnet sandbox.dll</c> built next to the tests.
 /// </summary>
 public sealed record SupervisorSettings(
     int? MaxConcurrent = null,
@@ -15,7 +17,8 @@ public sealed record SupervisorSettings(
     bool EnableFaultInjection = false,
     IReadOnlyList<string>? LaunchPrefix = null,
     (int Uid, int Gid)? Owner = null,
-    int WarmWorkers = 0)
+    int WarmWorkers = 0,
+    string? Executable = null)
 {
     public static SupervisorSettings Default { get; } = new();
 }
