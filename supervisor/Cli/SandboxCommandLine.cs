@@ -40,7 +40,8 @@ public static class SandboxCommandLine
           --deadline DURATION
 
         serve options (also settable in appsettings.json or as Sandbox__Name environment variables):
-          --socket PATH  --socket-group GROUP  --tcp-port PORT  --state-dir DIR  --input-root DIR...  --output-root DIR...
+          --socket PATH  --socket-group GROUP  --tcp-port PORT  --tcp-address IP  --metrics-port PORT
+          --state-dir DIR  --input-root DIR...  --output-root DIR...  --log-format text|json
           --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR  --worker-user UID:GID
           --enable-fault-injection  tests only: workers serve sandbox.worker.v1.FaultInjection (off by default)
 

@@ -60,9 +60,15 @@ internal static class SessionCommands
         var id = Single(args, "get");
         using var channel = ClientConnection.Open(args);
         var session = await new global::Sandbox.Api.V1.Sessions.SessionsClient(channel).GetAsync(new GetSessionRequest { SessionId = id });
-        output.Print(session, () => CommandOutput.Describe(session));
+        output.Print(session, () => CommandOutput.Describe(session) + WorkerStderr(session));
         return 0;
     }
+
+    /// <summary>The worker's last stderr lines, indented under the session (what an operator diagnosing it wants next).</summary>
+    private static string WorkerStderr(Session session) =>
+        session.WorkerStderrTail.Length == 0
+            ? ""
+            : Environment.NewLine + "  worker stderr (last lines):" + string.Concat(session.WorkerStderrTail.Split('\n').Select(l => $"{Environment.NewLine}    {l}"));
 
     public static async Task<int> ListAsync(CommandLineArguments args, CommandOutput output)
     {

@@ -14,8 +14,20 @@ public sealed class SupervisorOptions
     /// <summary>Group allowed to connect to the socket besides the owner; empty = owner only.</summary>
     public string SocketGroup { get; set; } = "";
 
-    /// <summary>Also listen on 127.0.0.1 at this port (0 = no TCP listener).</summary>
+    /// <summary>Also serve the gRPC API over TCP at this port, on <see cref="TcpAddress"/> (0 = no TCP listener).</summary>
     public int TcpPort { get; set; }
+
+    /// <summary>
+    /// The address the TCP listeners bind (the API's <see cref="TcpPort"/>, the metrics' <see cref="MetricsPort"/>):
+    /// loopback by default; <c>0.0.0.0</c> in a pod or behind a firewall. TCP has no authentication.
+    /// </summary>
+    public string TcpAddress { get; set; } = "127.0.0.1";
+
+    /// <summary><c>text</c> (one line per entry, for people) or <c>json</c> (one JSON object per line, for log shippers).</summary>
+    public string LogFormat { get; set; } = "text";
+
+    /// <summary>Serve Prometheus metrics at <c>http://TcpAddress:MetricsPort/metrics</c> (HTTP/1.1; 0 = off).</summary>
+    public int MetricsPort { get; set; }
 
     /// <summary>Where uploads, downloads and per-worker socket directories live.</summary>
     public string StateDirectory { get; set; } = "/var/lib/sandbox";
@@ -47,7 +59,11 @@ public sealed class SupervisorOptions
     /// <summary>Encoders the health check requires; missing ones make the service NOT_SERVING.</summary>
     public List<string> RequiredEncoders { get; set; } = ["libx264", "aac"];
 
-    /// <summary><c>auto</c> (v2 when usable, else v1, else none), <c>v2</c>, <c>v1</c>, or <c>none</c> (no limits; for unprivileged development only).</summary>
+    /// <summary>
+    /// <c>auto</c> (v2 when usable, else v1, else none), <c>v2</c>, <c>v1</c>, <c>delegated</c> (v2 in the
+    /// subtree this process was started in, even as root: systemd's <c>Delegate=yes</c>, a container's
+    /// own cgroup), or <c>none</c> (no limits; for unprivileged development only).
+    /// </summary>
     public string CgroupDriver { get; set; } = "auto";
 
     /// <summary><c>auto</c> (bubblewrap when installed), <c>bwrap</c> (required), or <c>off</c> (workers share the supervisor's namespaces).</summary>

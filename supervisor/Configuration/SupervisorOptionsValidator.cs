@@ -18,6 +18,10 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
 
         Check(Path.IsPathFullyQualified(options.Socket), $"Sandbox:Socket must be an absolute path (got '{options.Socket}')");
         Check(options.TcpPort is >= 0 and <= 65535, $"Sandbox:TcpPort must be 0 (off) or a port number (got {options.TcpPort})");
+        Check(options.LogFormat is "text" or "json", $"Sandbox:LogFormat must be text or json (got '{options.LogFormat}')");
+        Check(options.MetricsPort is >= 0 and <= 65535, $"Sandbox:MetricsPort must be 0 (off) or a port number (got {options.MetricsPort})");
+        Check(options.MetricsPort == 0 || options.MetricsPort != options.TcpPort, $"Sandbox:MetricsPort and Sandbox:TcpPort must differ (both {options.MetricsPort})");
+        Check(System.Net.IPAddress.TryParse(options.TcpAddress, out _), $"Sandbox:TcpAddress must be an IP address such as 127.0.0.1 or 0.0.0.0 (got '{options.TcpAddress}')");
         Check(Path.IsPathFullyQualified(options.StateDirectory), $"Sandbox:StateDirectory must be an absolute path (got '{options.StateDirectory}')");
         Check(options.MaxConcurrentSessions is >= 1 and <= 1024, $"Sandbox:MaxConcurrentSessions must be 1–1024 (got {options.MaxConcurrentSessions})");
         Check(options.MaxQueuedSessions is >= 0 and <= 100_000, $"Sandbox:MaxQueuedSessions must be 0–100000 (got {options.MaxQueuedSessions})");
@@ -36,7 +40,7 @@ public sealed class SupervisorOptionsValidator : IValidateOptions<SupervisorOpti
             "Sandbox:Memory:PressureIndex: Decay must be in (0, 1], Window and RefaultScale positive");
         Check(options.RestartIntensity >= 1 && options.RestartIntensityWindow > TimeSpan.Zero, "Sandbox:RestartIntensity must be at least 1 and Sandbox:RestartIntensityWindow positive");
         Check(options.MaxUploadBytes > 0, "Sandbox:MaxUploadBytes must be positive");
-        Check(options.CgroupDriver is "auto" or "v2" or "v1" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1 or none (got '{options.CgroupDriver}')");
+        Check(options.CgroupDriver is "auto" or "v2" or "v1" or "delegated" or "none", $"Sandbox:CgroupDriver must be auto, v2, v1, delegated or none (got '{options.CgroupDriver}')");
         Check(options.Namespaces is "auto" or "bwrap" or "off", $"Sandbox:Namespaces must be auto, bwrap or off (got '{options.Namespaces}')");
         Check(options.Namespaces != "bwrap" || Isolation.Namespaces.Bubblewrap.IsAvailable, $"Sandbox:Namespaces is bwrap, but {Isolation.Namespaces.Bubblewrap.Executable} is not installed (apt-get install bubblewrap)");
         Check(options.WorkerUser.Length == 0 || Isolation.Identity.WorkerUser.TryParse(options.WorkerUser) is not null, $"Sandbox:WorkerUser must be UID:GID with both above 0, or empty for the supervisor's own user (got '{options.WorkerUser}')");

@@ -2,6 +2,8 @@ using System.Net;
 using CliWrap;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
 using Sandbox.Supervisor.Isolation.Cgroups;
@@ -29,12 +31,22 @@ public static class SupervisorHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddInMemoryCollection(overrides);
+        var settings = builder.Configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>() ?? new SupervisorOptions();
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
+        if (settings.LogFormat == "json")
         {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
+            // One JSON object per line, with the message template's fields as properties: for log shippers.
+            builder.Logging.AddJsonConsole(o => o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
         logging?.Invoke(builder.Logging);
@@ -75,6 +87,15 @@ public static class SupervisorHost
         services.AddHostedService(sp => sp.GetRequiredService<WorkerPool>());
         services.AddSingleton<SessionManager>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionManager>());
+        services.AddSingleton<Telemetry.SupervisorMetrics>();
+        services.AddSingleton<Telemetry.SupervisorGauges>();
+        if (settings.MetricsPort > 0)
+        {
+            services.AddOpenTelemetry()
+                .ConfigureResource(resource => resource.AddService("sandbox-supervisor", serviceVersion: typeof(SupervisorHost).Assembly.GetName().Version?.ToString()))
+                .WithMetrics(metrics => metrics.AddMeter(Telemetry.SupervisorMetrics.MeterName).AddPrometheusExporter());
+        }
+
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("worker");
@@ -85,14 +106,20 @@ public static class SupervisorHost
             kestrel.ListenUnixSocket(options.Socket, o => o.Protocols = HttpProtocols.Http2);
             if (options.TcpPort > 0)
             {
-                kestrel.Listen(IPAddress.Loopback, options.TcpPort, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(IPAddress.Parse(options.TcpAddress), options.TcpPort, o => o.Protocols = HttpProtocols.Http2);
+            }
+
+            if (options.MetricsPort > 0)
+            {
+                // Prometheus scrapes over HTTP/1.1.
+                kestrel.Listen(IPAddress.Parse(options.TcpAddress), options.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
             }
         });
 
         var app = builder.Build();
         app.MapGrpcService<SessionsApi>();
         app.MapGrpcService<SandboxApi>();
-        if (builder.Configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>()?.EnableFaultInjection == true)
+        if (settings.EnableFaultInjection)
         {
             // Tests and CI only: without the flag the service does not exist (UNIMPLEMENTED).
             app.MapGrpcService<ChaosApi>();
@@ -100,6 +127,12 @@ public static class SupervisorHost
 
         app.MapGrpcReflectionService();
         app.MapGrpcHealthChecksService();
+        if (settings.MetricsPort > 0)
+        {
+            // Only on the metrics listener (HTTP/1.1), never on the gRPC ones.
+            app.MapPrometheusScrapingEndpoint().RequireHost($"*:{settings.MetricsPort}");
+        }
+
         return app;
     }
 
@@ -127,6 +160,8 @@ public static class SupervisorHost
             app.Logger.LogInformation("the supervisor could not lower its OOM score (no CAP_SYS_RESOURCE): a host-wide OOM could pick it, though workers volunteer first");
         }
 
+        // The gauges observe the sessions, workers and memory from now on (collected at each scrape).
+        app.Services.GetRequiredService<Telemetry.SupervisorGauges>();
         var cgroups = app.Services.GetRequiredService<ICgroupDriver>();
         cgroups.RemoveStale();
         var budget = app.Services.GetRequiredService<Memory.MemoryBudget>().Bytes;

@@ -23,6 +23,7 @@ internal sealed class MemoryGovernor(
     AdmissionControl admission,
     WorkerRegistry workers,
     SessionManager sessions,
+    Telemetry.SupervisorMetrics metrics,
     IOptions<SupervisorOptions> options,
     TimeProvider time,
     ILogger<MemoryGovernor> logger) : BackgroundService
@@ -186,6 +187,7 @@ internal sealed class MemoryGovernor(
     private async Task ApplyAsync(SessionRecord session, WorkerHandle worker, LadderDecision decision, string numbers, CancellationToken cancellationToken)
     {
         var reason = $"memory governor: {Name(decision.From)} → {Name(decision.To)}: {decision.Reason}; {numbers}";
+        metrics.RecordLadderStep(Name(decision.From), Name(decision.To));
         if (logger.IsEnabled(LogLevel.Information))
         {
             logger.LogInformation("session {Session} (worker {Worker}) {Reason}", session.Id, worker.Id, reason);

@@ -36,6 +36,7 @@ internal sealed class SessionManager : BackgroundService
     private readonly RestartIntensity _intensity;
     private readonly Quarantine _quarantine;
     private readonly Memory.AdmissionControl _admission;
+    private readonly Telemetry.SupervisorMetrics _metrics;
 
     public SessionManager(
         IOptions<SupervisorOptions> options,
@@ -45,10 +46,12 @@ internal sealed class SessionManager : BackgroundService
         RestartIntensity intensity,
         Quarantine quarantine,
         Memory.AdmissionControl admission,
+        Telemetry.SupervisorMetrics metrics,
         SessionStore store,
         TimeProvider time,
         ILogger<SessionManager> logger)
     {
+        _metrics = metrics;
         _store = store;
         _directories = directories;
         _intensity = intensity;
@@ -130,6 +133,7 @@ internal sealed class SessionManager : BackgroundService
 
         if (_admission.Overcommitted() is { } full)
         {
+            _metrics.RecordAdmissionRefusal("submit");
             throw RpcErrors.Create(
                 ErrorReason.CapacityExhausted,
                 $"{full}: no new sessions until running ones end (retry in {_admission.RetryInterval.TotalSeconds:0} s)",

@@ -52,6 +52,9 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
 
     public DateTimeOffset CreatedAt => _session.CreatedAt.ToDateTimeOffset();
 
+    /// <summary>When this supervisor last classified a death of the session's worker (null: none since it started).</summary>
+    public DateTimeOffset? LastRestartAt { get; private set; }
+
     /// <summary>Signalled by Cancel; the runner stops the worker when it fires.</summary>
     public CancellationTokenSource Cancellation { get; } = new();
 
@@ -225,6 +228,7 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
     /// <summary>Records that the session's worker died and a fresh one follows after <paramref name="backoff"/>.</summary>
     public void RecordRestart(WorkerDeath death, TimeSpan backoff) => Update(() =>
     {
+        LastRestartAt = time.GetUtcNow();
         _deaths.Add(death.Name);
         Append(new SessionEvent
         {
@@ -240,6 +244,15 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
 
     /// <summary>Forgets the worker once it stops: adjustments then have no one to go to.</summary>
     public void DetachWorker() => Update(() => _worker = null);
+
+    /// <summary>Keeps an ended worker's last stderr lines (Get shows them); a silent worker leaves the earlier ones.</summary>
+    public void KeepWorkerStderr(string tail)
+    {
+        if (tail.Length > 0)
+        {
+            Update(() => _session.WorkerStderrTail = tail);
+        }
+    }
 
     /// <summary>The running worker's client, or null while none runs.</summary>
     public WorkerClient? Worker

@@ -36,6 +36,7 @@ internal sealed class SessionRunner(
     Quarantine quarantine,
     DeathCounters counters,
     AdmissionControl admission,
+    Telemetry.SupervisorMetrics metrics,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -250,9 +251,11 @@ internal sealed class SessionRunner(
                 registry.Set(worker, WorkerState.WorkerBusy);
 
                 request.Adjustment = record.Adjustment;
-                record.RecordRunning(record.Snapshot().Attempts > 1
-                    ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {record.Snapshot().Attempts})"
+                var attempts = record.Snapshot().Attempts;
+                record.RecordRunning(attempts > 1
+                    ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {attempts})"
                     : $"worker {worker.Id} (pid {worker.Pid})");
+                RecordLatency(record, attempts);
 
                 // The profile's wall-clock limit bounds the worker's life, whatever the session's own deadline.
                 var wallClock = profile.Limits?.WallClock ?? Timeout.InfiniteTimeSpan;
@@ -269,7 +272,22 @@ internal sealed class SessionRunner(
                 registry.Set(worker, WorkerState.WorkerStopping);
                 await worker.StopAsync(_options.StopGracePeriod);
                 registry.Remove(worker);
+                record.KeepWorkerStderr(worker.StandardErrorTail);
             }
+        }
+    }
+
+    /// <summary>Submit → running for a session's first worker; crash → running for one that took over after a death.</summary>
+    private void RecordLatency(SessionRecord record, int attempts)
+    {
+        var now = time.GetUtcNow();
+        if (attempts <= 1)
+        {
+            metrics.RecordSubmitToRunning(now - record.CreatedAt);
+        }
+        else if (record.LastRestartAt is { } died)
+        {
+            metrics.RecordCrashToRunning(now - died);
         }
     }
 
@@ -283,8 +301,10 @@ internal sealed class SessionRunner(
         switch (decision.Verdict)
         {
             case AdmissionVerdict.Wait:
+                metrics.RecordAdmissionRefusal("wait");
                 return Attempt.Postpone(decision.Reason);
             case AdmissionVerdict.Refuse:
+                metrics.RecordAdmissionRefusal("refuse");
                 return Attempt.Failed(new Failure { Reason = ErrorReason.CapacityExhausted, Message = $"admission control refused the session: {decision.Reason}; it cannot run on this node (a node with more memory, or a smaller output, would do)" });
         }
 

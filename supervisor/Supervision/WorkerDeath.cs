@@ -13,11 +13,13 @@ public sealed record WorkerDeath(DeathClass Class, Failure Failure)
     public bool Restartable => Class is DeathClass.NativeCrash or DeathClass.Abort or DeathClass.OomKill or DeathClass.Hang or DeathClass.LostConnection;
 
     /// <summary>The wire name of the class, as in WorkerRestarted events: <c>native_crash</c>, <c>oom_kill</c>…</summary>
-    public string Name => Class switch
+    public string Name => NameOf(Class);
+
+    public static string NameOf(DeathClass deathClass) => deathClass switch
     {
         DeathClass.NativeCrash => "native_crash",
         DeathClass.OomKill => "oom_kill",
         DeathClass.LostConnection => "lost_connection",
-        _ => Class.ToString().ToLowerInvariant(),
+        _ => deathClass.ToString().ToLowerInvariant(),
     };
 }

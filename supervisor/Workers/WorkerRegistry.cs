@@ -35,9 +35,10 @@ internal sealed class WorkerRegistry
     private static global::Sandbox.Api.V1.Worker Describe(WorkerHandle handle, WorkerState state)
     {
         var worker = handle.ToApi(state);
-        worker.Usage = ProcessUsage.Read(handle.Pid);
+        worker.Usage = ProcessUsage.Read(WorkerProcessTree.Snapshot(handle.Pid, handle.Cgroup));
         var cgroup = handle.Cgroup.ReadUsage();
         worker.Usage.Cgroup = handle.Cgroup.Path;
+        worker.StderrTail = handle.StandardErrorTail;
         worker.Usage.MemoryCurrentBytes = cgroup.MemoryCurrent;
         worker.Usage.MemoryPeakBytes = cgroup.MemoryPeak;
         worker.Usage.MemoryMaxBytes = cgroup.MemoryMax;

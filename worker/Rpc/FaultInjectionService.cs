@@ -44,7 +44,9 @@ internal sealed class FaultInjectionService(WorkerLockdown lockdown, ILogger<Fau
             throw new RpcException(new Status(StatusCode.InvalidArgument, "kind must be segv, abort, exit, leak or disconnect"));
         }
 
-        logger.LogWarning("fault injection: dying by {Kind}", request.Kind);
+        // Written at once, not through the logger's queue: the process may be gone a moment later.
+        Console.Error.WriteLine($"fault injection: dying by {request.Kind}");
+        Console.Error.Flush();
         die();
         return Task.FromResult(new CrashResponse());
     }

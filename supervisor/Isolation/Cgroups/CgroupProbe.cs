@@ -14,9 +14,10 @@ internal static class CgroupProbe
     {
         var wanted = options.Value.CgroupDriver;
         var instance = Instance(options.Value.StateDirectory);
-        if (wanted is "auto" or "v2")
+        if (wanted is "auto" or "v2" or "delegated")
         {
-            var v2 = CgroupV2Driver.IsAvailable(Root) ? CgroupV2Driver.AtRoot(Root, instance) : CgroupV2Driver.InDelegatedSubtree(Root, instance);
+            // A service manager that delegates a subtree expects it used, even by root (systemd's Delegate=yes).
+            var v2 = wanted != "delegated" && CgroupV2Driver.IsAvailable(Root) ? CgroupV2Driver.AtRoot(Root, instance) : CgroupV2Driver.InDelegatedSubtree(Root, instance);
             if (v2 is not null)
             {
                 if (!v2.AttachesDevicePrograms)
@@ -28,6 +29,12 @@ internal static class CgroupProbe
 
                 return v2;
             }
+        }
+
+        if (wanted == "delegated")
+        {
+            throw new InvalidOperationException(
+                $"Sandbox:CgroupDriver is delegated, but this process's own cgroup is not a writable cgroup v2 subtree offering {string.Join(", ", CgroupV2Driver.Controllers)} (systemd: Delegate=yes; v2 only)");
         }
 
         if (wanted == "v2")

@@ -61,6 +61,28 @@ public sealed class DelegatedSubtreeTests(TestClips clips) : IDisposable
         await Poll.UntilAsync(() => !Directory.Exists("/sys/fs/cgroup" + worker.Usage.Cgroup), TimeSpan.FromSeconds(15), () => $"{worker.Usage.Cgroup} still exists");
     }
 
+    [CgroupV2Fact]
+    public async Task A_root_supervisor_told_to_uses_the_subtree_it_was_started_in()
+    {
+        // systemd's Delegate=yes for a root service: the unit's own cgroup, not /sys/fs/cgroup/sandbox.
+        File.WriteAllText("/sys/fs/cgroup/cgroup.subtree_control", "+memory +pids +cpu");
+        Directory.CreateDirectory(_subtree);
+        var settings = new SupervisorSettings(
+            LaunchPrefix: ["/bin/sh", "-c", $"echo $$ > '{_subtree}/cgroup.procs' && exec \"$@\"", "sh"],
+            Environment: new Dictionary<string, string> { ["Sandbox__CgroupDriver"] = "delegated" });
+        await using var supervisor = await SupervisorProcess.StartAsync(settings);
+
+        Assert.Contains($"0::{_subtree["/sys/fs/cgroup".Length..]}/supervisor", await File.ReadAllLinesAsync($"/proc/{supervisor.Pid}/cgroup"));
+        var submitted = await SessionStreams.SubmitAsync(supervisor.Sessions, Specs.SlowWebm(supervisor.AddInput(clips.Long), supervisor.Output("delegated-root.webm")));
+        await SessionStreams.WaitForProgressAsync(supervisor.Sessions, submitted.Id);
+        var worker = Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers);
+        Assert.StartsWith(_subtree["/sys/fs/cgroup".Length..] + "/s", worker.Usage.Cgroup, StringComparison.Ordinal);
+        Assert.Equal(64L, worker.Usage.PidsMax);
+
+        await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });
+        await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id);
+    }
+
     /// <summary>As systemd delegates a subtree: the directory and the files that let its owner manage it.</summary>
     private void Delegate()
     {

@@ -37,6 +37,14 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
         Assert.Equal(1, shown.Restarts);
         Assert.Equal([death], shown.EarlierDeaths);
 
+        // The session keeps the dead worker's last stderr lines; the fresh one's are its own, in GetWorker.
+        if (kind == FaultKind.FaultSegfault)
+        {
+            var kept = (await SessionStreams.GetAsync(Supervisor.Sessions, session.Id)).WorkerStderrTail;
+            Assert.Contains("fault injection: dying by segv", kept, StringComparison.Ordinal);
+            Assert.DoesNotContain("fault injection", shown.StderrTail, StringComparison.Ordinal);
+        }
+
         // And GetStatus counts deaths by class, and restarts, since the supervisor started.
         var status = await Supervisor.Operator.GetStatusAsync(new GetStatusRequest());
         Assert.True(status.WorkerDeaths.GetValueOrDefault(death) >= 1 && status.Restarts >= 1, status.ToString());

@@ -54,8 +54,19 @@ public sealed class SupervisorOptionsValidatorTests
     [InlineData("auto", true)]
     [InlineData("v2", true)]
     [InlineData("v1", true)]
+    [InlineData("delegated", true)]
     [InlineData("none", true)]
     [InlineData("v3", false)]
-    public void The_cgroup_driver_is_auto_v2_v1_or_none(string driver, bool valid) =>
+    public void The_cgroup_driver_is_auto_v2_v1_delegated_or_none(string driver, bool valid) =>
         Assert.Equal(valid, new SupervisorOptionsValidator().Validate(null, new SupervisorOptions { CgroupDriver = driver }).Succeeded);
+
+    [Theory]
+    [InlineData(9464, 7300, "127.0.0.1", "text", true)]
+    [InlineData(9464, 9464, "127.0.0.1", "text", false)]
+    [InlineData(70000, 0, "127.0.0.1", "text", false)]
+    [InlineData(9464, 7300, "0.0.0.0", "json", true)]
+    [InlineData(0, 7300, "localhost", "text", false)]
+    [InlineData(0, 0, "127.0.0.1", "xml", false)]
+    public void Metrics_and_tcp_listeners_and_the_log_format_are_checked(int metricsPort, int tcpPort, string address, string logFormat, bool valid) =>
+        Assert.Equal(valid, new SupervisorOptionsValidator().Validate(null, new SupervisorOptions { MetricsPort = metricsPort, TcpPort = tcpPort, TcpAddress = address, LogFormat = logFormat }).Succeeded);
 }
