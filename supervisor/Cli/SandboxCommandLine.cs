@@ -41,7 +41,7 @@ public static class SandboxCommandLine
 
         serve options (also settable in appsettings.json or as Sandbox__Name environment variables):
           --socket PATH  --socket-group GROUP  --tcp-port PORT  --tcp-address IP  --metrics-port PORT
-          --state-dir DIR  --input-root DIR...  --output-root DIR...  --log-format text|json
+          --state-dir DIR  --input-root DIR...  --output-root DIR...  --log-format text|json  --trace-file PATH
           --max-concurrent N  --max-queued N  --worker PATH  --profiles DIR  --worker-user UID:GID
           --enable-fault-injection  tests only: workers serve sandbox.worker.v1.FaultInjection (off by default)
 

@@ -18,6 +18,7 @@ internal static class ServeCommand
         ["--tcp-address"] = "TcpAddress",
         ["--metrics-port"] = "MetricsPort",
         ["--log-format"] = "LogFormat",
+        ["--trace-file"] = "TraceFile",
         ["--state-dir"] = "StateDirectory",
         ["--max-concurrent"] = "MaxConcurrentSessions",
         ["--max-queued"] = "MaxQueuedSessions",

@@ -26,6 +26,9 @@ public sealed class SupervisorOptions
     /// <summary><c>text</c> (one line per entry, for people) or <c>json</c> (one JSON object per line, for log shippers).</summary>
     public string LogFormat { get; set; } = "text";
 
+    /// <summary>Append every session's trace (supervisor and worker spans) to this file, one JSON object per span and line; empty = off.</summary>
+    public string TraceFile { get; set; } = "";
+
     /// <summary>Serve Prometheus metrics at <c>http://TcpAddress:MetricsPort/metrics</c> (HTTP/1.1; 0 = off).</summary>
     public int MetricsPort { get; set; }
 

@@ -2,7 +2,9 @@ using System.Net;
 using CliWrap;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OpenTelemetry.Resources;
 using Sandbox.Supervisor.Api;
 using Sandbox.Supervisor.Configuration;
@@ -89,12 +91,7 @@ public static class SupervisorHost
         services.AddHostedService(sp => sp.GetRequiredService<SessionManager>());
         services.AddSingleton<Telemetry.SupervisorMetrics>();
         services.AddSingleton<Telemetry.SupervisorGauges>();
-        if (settings.MetricsPort > 0)
-        {
-            services.AddOpenTelemetry()
-                .ConfigureResource(resource => resource.AddService("sandbox-supervisor", serviceVersion: typeof(SupervisorHost).Assembly.GetName().Version?.ToString()))
-                .WithMetrics(metrics => metrics.AddMeter(Telemetry.SupervisorMetrics.MeterName).AddPrometheusExporter());
-        }
+        AddTelemetry(services, settings);
 
         services.AddGrpc(o => o.MaxReceiveMessageSize = 8 << 20);
         services.AddGrpcReflection();
@@ -134,6 +131,57 @@ public static class SupervisorHost
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// OpenTelemetry, only where asked for: Prometheus metrics (MetricsPort), traces to a JSON-lines
+    /// file (TraceFile), and metrics and traces over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set
+    /// (the exporter reads the standard OTEL_* variables).
+    /// </summary>
+    private static void AddTelemetry(IServiceCollection services, SupervisorOptions settings)
+    {
+        var otlp = Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 };
+        var traced = otlp || settings.TraceFile.Length > 0;
+        if (settings.MetricsPort == 0 && !traced)
+        {
+            return;
+        }
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("sandbox-supervisor", serviceVersion: typeof(SupervisorHost).Assembly.GetName().Version?.ToString()));
+        if (settings.MetricsPort > 0 || otlp)
+        {
+            telemetry.WithMetrics(metrics =>
+            {
+                metrics.AddMeter(Telemetry.SupervisorMetrics.MeterName);
+                if (settings.MetricsPort > 0)
+                {
+                    metrics.AddPrometheusExporter();
+                }
+
+                if (otlp)
+                {
+                    metrics.AddOtlpExporter();
+                }
+            });
+        }
+
+        if (traced)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddSource(Telemetry.SupervisorTrace.SourceName);
+                if (settings.TraceFile.Length > 0)
+                {
+                    tracing.AddProcessor(new SimpleActivityExportProcessor(new Telemetry.JsonLinesTraceExporter(settings.TraceFile)));
+                }
+
+                if (otlp)
+                {
+                    tracing.AddOtlpExporter();
+                }
+            });
+        }
     }
 
     /// <summary>

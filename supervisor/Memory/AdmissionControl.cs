@@ -45,10 +45,12 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
             return AdmissionDecision.Unweighed;
         }
 
+        using var span = Telemetry.SupervisorTrace.Source.StartActivity("sandbox.admission");
         ProbeResult probe;
         try
         {
             probe = await worker.Client.ProbeAsync(request, deadline: DateTime.UtcNow + options.Value.HangTimeout, cancellationToken: cancellationToken);
+            Telemetry.SupervisorTrace.Replay(probe.Spans, worker.Pid);
         }
         catch (RpcException e)
         {
@@ -64,6 +66,9 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
 
         _probes[record.Id] = probe;
         var decision = Decide(record, probe, profile);
+        span?.SetTag("admission.verdict", decision.Verdict.ToString().ToLowerInvariant());
+        span?.SetTag("admission.rung", MemoryGovernor.Name(decision.Rung));
+        span?.SetTag("admission.estimate_bytes", decision.Estimate);
         if (decision.Verdict == AdmissionVerdict.Admit)
         {
             _reservations[record.Id] = decision.Estimate;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Polly;
 using Polly.Retry;
@@ -57,6 +58,10 @@ internal sealed class SessionRunner(
             return;
         }
 
+        // One trace per run of the session, from its Submit (the queue's wait included) to where this run leaves it.
+        using var span = Telemetry.SupervisorTrace.Source.StartActivity(
+            "sandbox.session", ActivityKind.Internal, parentContext: default, tags: [new("session.id", record.Id)], startTime: record.CreatedAt);
+
         OutputStaging staging;
         try
         {
@@ -110,6 +115,11 @@ internal sealed class SessionRunner(
         staging.Dispose();
         admission.Forget(record.Id);
         Finish(record, outcome, stop.Token);
+        span?.SetTag("session.state", record.State.ToString().ToUpperInvariant());
+        if (outcome is not null)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, outcome.Message);
+        }
     }
 
     /// <summary>Runs workers for the session until one completes it, fails it, a death is not to be restarted, or admission postpones it.</summary>
@@ -240,6 +250,10 @@ internal sealed class SessionRunner(
 
             using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
             record.AttachWorker(worker.Pid, worker.Client);
+            using var span = Telemetry.SupervisorTrace.Source.StartActivity("sandbox.attempt");
+            span?.SetTag("attempt", record.Snapshot().Attempts);
+            span?.SetTag("worker.id", worker.Id);
+            span?.SetTag("worker.pid", worker.Pid);
             try
             {
                 if (await AdmitAsync(record, worker, request, profile, stop) is { } notNow)
@@ -262,6 +276,12 @@ internal sealed class SessionRunner(
                 using var overtime = new CancellationTokenSource(wallClock, time);
                 using var stopOrOvertime = CancellationTokenSource.CreateLinkedTokenSource(stop, overtime.Token);
                 var outcome = await DriveAsync(record, request, staging, worker, audit, stopOrOvertime.Token);
+                span?.SetTag("attempt.outcome", outcome.Death?.Name ?? outcome.Failure?.Reason.ToString() ?? "completed");
+                if (outcome.Death is not null)
+                {
+                    span?.SetStatus(ActivityStatusCode.Error, outcome.Death.Failure.Message);
+                }
+
                 return overtime.IsCancellationRequested && !stop.IsCancellationRequested
                     ? Attempt.Failed(new Failure { Reason = ErrorReason.DeadlineExceeded, Message = $"the worker ran past its profile's wall-clock limit of {wallClock} ({profile.Name})" })
                     : outcome;
@@ -348,6 +368,9 @@ internal sealed class SessionRunner(
                 {
                     case TranscodeEvent.EventOneofCase.Progress:
                         record.ReportProgress(item.Progress);
+                        break;
+                    case TranscodeEvent.EventOneofCase.Spans:
+                        Telemetry.SupervisorTrace.Replay(item.Spans.Spans, worker.Pid);
                         break;
                     case TranscodeEvent.EventOneofCase.Completed:
                         record.ReportProgress(item.Completed.Progress);

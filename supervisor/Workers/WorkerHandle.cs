@@ -1,3 +1,4 @@
+using Grpc.Core.Interceptors;
 using CliWrap;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
@@ -44,7 +45,7 @@ internal sealed class WorkerHandle : IAsyncDisposable
         _stderr = stderr;
         StartedAt = startedAt;
         _channel = UnixSocketChannel.Create(socket);
-        Client = new WorkerClient(_channel);
+        Client = new WorkerClient(_channel.Intercept(new Telemetry.TraceContextInterceptor()));
         Faults = new FaultInjection.FaultInjectionClient(_channel);
     }
 

@@ -29,6 +29,7 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
 
         // A caller that goes away takes the transcode with it: nobody would receive the result.
         using var callerGone = context.CancellationToken.Register(_cancellation.Cancel);
+        using var trace = WorkerTrace.Start(context, "worker.transcode");
 
         // Progress arrives on the transcode thread; a channel hands it to this call's writer in order.
         var events = Channel.CreateBounded<TranscodeEvent>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
@@ -40,7 +41,16 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             await responseStream.WriteAsync(item, context.CancellationToken);
         }
 
-        await responseStream.WriteAsync(await run, context.CancellationToken);
+        var result = await run;
+        if (trace is not null)
+        {
+            trace.Call?.SetTag("result", result.EventCase == TranscodeEvent.EventOneofCase.Completed ? "completed" : result.Failed.Failure.Reason.ToString());
+            var spans = new TraceSpans();
+            spans.Spans.AddRange(trace.Finish());
+            await responseStream.WriteAsync(new TranscodeEvent { Spans = spans }, context.CancellationToken);
+        }
+
+        await responseStream.WriteAsync(result, context.CancellationToken);
         lifetime.StopApplication();
     }
 
@@ -68,20 +78,25 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             throw new RpcException(new Status(StatusCode.FailedPrecondition, "a worker probes its input once, before its transcode"));
         }
 
+        using var trace = WorkerTrace.Start(context, "worker.probe");
+        ProbeResult result;
         try
         {
             // The input is untrusted from its first byte: the lockdown goes on before it is opened, as for Transcode.
-            lockdown.Apply(request.LockdownFilter.Span);
+            ApplyLockdown(request);
             var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
             using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(_cancellation.Token, context.CancellationToken);
             var probe = await Task.Factory.StartNew(
                 () => transcoder.Probe(spec, policy, cancellation.Token), cancellation.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            return TranscodeRequestMapper.ToWire(probe);
+            result = TranscodeRequestMapper.ToWire(probe);
         }
         catch (TranscodeException e)
         {
-            return new ProbeResult { Failure = TranscodeRequestMapper.ToWire(e).Failure };
+            result = new ProbeResult { Failure = TranscodeRequestMapper.ToWire(e).Failure };
         }
+
+        result.Spans.AddRange(trace?.Finish() ?? []);
+        return result;
     }
 
     public override Task<WorkerStats> GetStats(GetStatsRequest request, ServerCallContext context)
@@ -117,7 +132,7 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             // Before anything touches the input: a worker that cannot lock itself down never opens it.
             if (!lockdown.IsInstalled)
             {
-                lockdown.Apply(request.LockdownFilter.Span);
+                ApplyLockdown(request);
             }
 
             var (spec, policy) = TranscodeRequestMapper.ToEngine(request);
@@ -140,6 +155,12 @@ internal sealed class WorkerService(Transcoder transcoder, WorkerLockdown lockdo
             logger.LogError(e, "transcode failed unexpectedly");
             return new TranscodeEvent { Failed = TranscodeRequestMapper.ToWire(new TranscodeException(ErrorReason.INTERNAL, $"{e.GetType().Name}: {e.Message}", e)) };
         }
+    }
+
+    private void ApplyLockdown(TranscodeRequest request)
+    {
+        using var phase = EngineTrace.Phase("worker.lockdown");
+        lockdown.Apply(request.LockdownFilter.Span);
     }
 
     /// <summary>Reports on the caller's thread (unlike <see cref="Progress{T}"/>, which posts to the thread pool and may reorder).</summary>

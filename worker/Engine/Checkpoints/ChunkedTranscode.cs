@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Sandbox.Worker.Interop;
 
 namespace Sandbox.Worker.Engine;
@@ -59,7 +60,7 @@ internal sealed class ChunkedTranscode : IDisposable
         TranscodeSpec spec, InputPolicy policy, string inputPath, string formatName, string temporaryPath,
         CodecInfo? videoEncoder, CodecInfo? audioEncoder, InterruptGuard interrupt, Func<TimeSpan?, ProgressMeter> meterFor, AdjustmentChannel adjustments)
     {
-        using var input = MediaInput.Open(inputPath, formatName, policy.Limits, interrupt);
+        using var input = EngineTrace.Traced("worker.open_input", () => MediaInput.Open(inputPath, formatName, policy.Limits, interrupt));
         var meter = meterFor(input.Duration);
         using var run = new ChunkedTranscode(spec, meter, interrupt, inputPath, adjustments);
         run._manifest = CheckpointStore.Open(run._options, run._settings, spec.Container, run._input, out var repairs);
@@ -68,11 +69,15 @@ internal sealed class ChunkedTranscode : IDisposable
         var descriptions = run.Plan(input, videoEncoder, audioEncoder, policy.Limits);
         if (run._manifest is not { Complete: true })
         {
+            using var encode = EngineTrace.Phase("worker.encode");
+            encode?.SetTag("chunks.resumed", run._nextChunk);
             run.Pump(input);
         }
 
         var manifest = run._manifest ?? throw new TranscodeException(ErrorReason.INPUT_CORRUPT, "nothing could be decoded from the input");
         IReadOnlyList<string> segments = [];
+        using var assemble = EngineTrace.Phase("worker.assemble");
+        assemble?.SetTag("chunks", manifest.Chunks.Count);
         if (spec.Container == OutputContainer.Hls)
         {
             segments = ChunkAssembler.AssembleHls(manifest, run._options.Directory, temporaryPath, spec.OutputPath, policy.Limits, interrupt, meter.Tick);
@@ -390,6 +395,7 @@ internal sealed class ChunkedTranscode : IDisposable
             var record = closed.MakeDurable();
             _manifest = (_manifest ?? NewManifest()) with { Chunks = [.. (_manifest?.Chunks ?? []), record] };
             CheckpointStore.Save(_options.Directory, _manifest);
+            Activity.Current?.AddEvent(new ActivityEvent("chunk durable", tags: new ActivityTagsCollection { ["chunk"] = record.Index, ["durable_time"] = _manifest.DurableTime.ToString() }));
             _meter.Checkpoints = _meter.Checkpoints! with { Chunks = _manifest.Chunks.Count, DurableTime = _manifest.DurableTime };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
