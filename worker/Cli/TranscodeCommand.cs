@@ -121,6 +121,7 @@ public sealed record TranscodeCommand(TranscodeSpec Spec, InputPolicy Policy, bo
                 case "--gop": video = video with { Gop = Integer(text, "video.gop", Bad) }; break;
                 case "--preset": video = video with { Preset = text }; break;
                 case "--threads": video = video with { Threads = Integer(text, "video.threads", Bad) ?? 0 }; break;
+                case "--hardware-encoder": video = video with { HardwareEncoder = text }; break;
                 case "--audio":
                     ParseAudioShorthand(text, ref audio, ref audioCodec, ref dropAudio, Bad);
                     break;

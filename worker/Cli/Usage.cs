@@ -18,6 +18,7 @@ internal static class Usage
           --video CODEC[:BITRATE][:WxH]     e.g. h264:1500k:1280x720; CODEC: h264 hevc vp9 av1 copy none
           --video-codec CODEC  --video-bitrate RATE  --crf N  --size WxH  --width N  --height N
           --fps RATE  --gop N  --preset NAME  --threads N  --no-video
+          --hardware-encoder NAME           e.g. h264_nvenc (needs the GPU's device nodes; NVENC takes system-memory frames)
           --audio CODEC[:BITRATE]           e.g. aac:128k; CODEC: aac opus copy none
           --audio-codec CODEC  --audio-bitrate RATE  --channels N  --sample-rate HZ  --no-audio
           --input-root DIR  --output-root DIR   keep paths under these directories (repeatable)

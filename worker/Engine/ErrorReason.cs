@@ -50,4 +50,7 @@ public enum ErrorReason
 
     /// <summary>The input is not the file the checkpoints were made from (size, modification time or content differ).</summary>
     INPUT_CHANGED,
+
+    /// <summary>A hardware encoder could not be opened or failed (no device, no driver, out of sessions).</summary>
+    HARDWARE_UNAVAILABLE,
 }

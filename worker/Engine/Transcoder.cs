@@ -57,7 +57,7 @@ public sealed class Transcoder(TimeProvider time)
             spec = spec with { Checkpoints = requested with { Directory = PathGuard.ResolveCheckpoints(requested.Directory, policy) } };
         }
 
-        var videoEncoder = spec.Video is { Codec: not VideoCodec.Copy } v ? RequireEncoder(CodecNames.Encoder(v.Codec), "video") : null;
+        var videoEncoder = spec.Video is { Codec: not VideoCodec.Copy } v ? RequireEncoder(v.HardwareEncoder ?? CodecNames.Encoder(v.Codec), "video") : null;
         var audioEncoder = spec.Audio is { Codec: not AudioCodec.Copy } a ? RequireEncoder(CodecNames.Encoder(a.Codec), "audio") : null;
         var formatName = FormatDetector.Detect(inputPath, policy);
 

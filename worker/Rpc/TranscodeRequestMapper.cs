@@ -33,7 +33,10 @@ public static class TranscodeRequestMapper
             InputPath = request.InputPath,
             OutputPath = request.OutputPath,
             Container = container,
-            Video = request.Video is { Drop: true } ? null : Video(request.Video ?? new(), container),
+            Video = request.Video is { Drop: true } ? null : Video(request.Video ?? new(), container) with
+            {
+                HardwareEncoder = request.HardwareEncoder.Length > 0 ? request.HardwareEncoder : null,
+            },
             Audio = request.Audio is { Drop: true } ? null : Audio(request.Audio ?? new(), container),
             Deadline = request.Deadline?.ToTimeSpan(),
             Checkpoints = request.Checkpoints is { } checkpoints ? new CheckpointOptions

@@ -63,6 +63,13 @@ internal static class VideoPlanner
             var description = $"video: {stream.CodecName} {decoder.Width}x{decoder.Height} → {codec.Name} {graph.OutputWidth}x{graph.OutputHeight} {CodecInfo.PixelFormatName(graph.OutputFormat)} {graph.OutputFrameRate} fps";
             return new EncodingPlan(decoder, graph, encoder, settings, description);
         }
+        catch (FFmpegException e) when (video.HardwareEncoder is not null)
+        {
+            // The supervisor falls back to software (hardware PREFERRED) or fails the session (REQUIRED).
+            graph?.Dispose();
+            decoder.Dispose();
+            throw new TranscodeException(ErrorReason.HARDWARE_UNAVAILABLE, $"the hardware encoder {codec.Name} could not be opened: {e.Message}", e);
+        }
         catch
         {
             graph?.Dispose();
@@ -87,6 +94,11 @@ internal static class VideoPlanner
 
     private static List<KeyValuePair<string, string>> CodecOptions(VideoSettings video, bool inBandHeaders)
     {
+        if (video.HardwareEncoder is not null)
+        {
+            return HardwareCodecOptions(video, inBandHeaders);
+        }
+
         var options = new List<KeyValuePair<string, string>>();
         if (video.Preset is { } preset)
         {
@@ -116,6 +128,26 @@ internal static class VideoPlanner
         if (inBandHeaders && video.Codec is VideoCodec.H264 or VideoCodec.Hevc)
         {
             // A keyframe forced at a chunk cut must be an IDR frame, so no frame after it refers to one before.
+            options.Add(new("forced-idr", "1"));
+        }
+
+        return options;
+    }
+
+    /// <summary>
+    /// NVENC's options: software presets (x264 names, VP9 cpu-used) mean nothing to it and would fail
+    /// the open, so they are left to its default; CRF becomes its constant-quality <c>cq</c>.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> HardwareCodecOptions(VideoSettings video, bool inBandHeaders)
+    {
+        var options = new List<KeyValuePair<string, string>>();
+        if (video.Crf is { } crf)
+        {
+            options.Add(new("cq", crf.ToString()));
+        }
+
+        if (inBandHeaders)
+        {
             options.Add(new("forced-idr", "1"));
         }
 

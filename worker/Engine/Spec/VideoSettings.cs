@@ -28,4 +28,10 @@ public sealed record VideoSettings
 
     /// <summary>Encoder threads; 0 = as many as FFmpeg chooses.</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// A hardware encoder to use instead of the codec's software one (<c>h264_nvenc</c>, <c>hevc_vaapi</c>…),
+    /// chosen by the supervisor for a device it leased to this worker; null = software.
+    /// </summary>
+    public string? HardwareEncoder { get; init; }
 }
