@@ -44,7 +44,7 @@ internal static class RpcErrors
         ErrorReason.PathNotAllowed => StatusCode.PermissionDenied,
         ErrorReason.InputLimitExceeded or ErrorReason.UploadTooLarge or ErrorReason.CapacityExhausted => StatusCode.ResourceExhausted,
         ErrorReason.EncoderUnavailable or ErrorReason.SessionFinished or ErrorReason.OutputNotAvailable or ErrorReason.FfmpegVersionMismatch
-            or ErrorReason.AdjustmentRefused or ErrorReason.PoisonInput => StatusCode.FailedPrecondition,
+            or ErrorReason.AdjustmentRefused or ErrorReason.PoisonInput or ErrorReason.HardwareUnavailable => StatusCode.FailedPrecondition,
         ErrorReason.SequenceOutOfRange => StatusCode.OutOfRange,
         ErrorReason.ChecksumMismatch => StatusCode.DataLoss,
         ErrorReason.DeadlineExceeded => StatusCode.DeadlineExceeded,

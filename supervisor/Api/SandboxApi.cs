@@ -23,6 +23,7 @@ internal sealed class SandboxApi(
     Memory.MemoryBudget budget,
     Memory.AdmissionControl admission,
     Memory.MemoryGovernor governor,
+    Hardware.HardwarePlanner hardware,
     IOptions<SupervisorOptions> options,
     TimeProvider time)
     : global::Sandbox.Api.V1.Sandbox.SandboxBase
@@ -68,6 +69,20 @@ internal sealed class SandboxApi(
         };
         status.SessionsByState.Add(sessions.CountByState().ToDictionary());
         status.WorkerDeaths.Add(counters.Deaths.ToDictionary());
+        status.HardwareLookedFor.AddRange(hardware.Inventory.LookedFor);
+        status.Hardware.AddRange(hardware.Inventory.Devices.Select(d =>
+        {
+            var device = new HardwareDevice
+            {
+                Kind = d.Kind.ToString().ToLowerInvariant(),
+                Path = d.Path,
+                Profile = d.Profile,
+                Sessions = d.Sessions,
+                Leased = hardware.Sessions.Leased(d),
+            };
+            device.Encoders.AddRange(hardware.EncodersOn(d));
+            return device;
+        }));
         return Task.FromResult(status);
     }
 

@@ -20,7 +20,7 @@ namespace Sandbox.Supervisor.Api;
 /// the worker applies — and turns it into the worker request, with every path resolved.
 /// </summary>
 internal sealed class SessionSpecTranslator(
-    IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads, ProfileCatalog profiles, WorkerUser workerUser)
+    IOptions<SupervisorOptions> options, StateDirectories directories, UploadStore uploads, ProfileCatalog profiles, WorkerUser workerUser, Hardware.HardwarePlanner hardware)
 {
     private readonly SupervisorOptions _options = options.Value;
 
@@ -74,11 +74,6 @@ internal sealed class SessionSpecTranslator(
                 break;
         }
 
-        if (spec.Hardware == HardwarePreference.HardwareRequired)
-        {
-            violations.Add(("hardware", "REQUIRED, but this supervisor has no hardware encoders"));
-        }
-
         if (profiles.Find(spec.Profile) is null)
         {
             violations.Add(("profile", $"unknown sandbox profile '{spec.Profile}' (available: {string.Join(", ", profiles.Names)})"));
@@ -106,6 +101,11 @@ internal sealed class SessionSpecTranslator(
             Checkpoints = Checkpointing(sessionId, spec, outputPath!),
         };
         Check(request, spec);
+        if (spec.Hardware == HardwarePreference.HardwareRequired && hardware.Choose(spec, request) is { Verdict: Hardware.HardwareVerdict.Refuse } refused)
+        {
+            throw RpcErrors.Create(ErrorReason.HardwareUnavailable, $"hardware REQUIRED, but {refused.Reason}");
+        }
+
         return request;
     }
 

@@ -85,6 +85,9 @@ internal static class OperatorCommands
         $"worker deaths: {(status.WorkerDeaths.Count == 0 ? "none" : string.Join(", ", status.WorkerDeaths.Select(kv => $"{kv.Key} {kv.Value}")))}; restarts: {status.Restarts}",
         $"cgroup driver: {status.Host.CgroupDriver}, namespaces: {status.Host.Namespaces}",
         $"worker: {status.Host.WorkerBuild}: {status.Host.WorkerCommand}",
+        status.Hardware.Count == 0
+            ? $"hardware: none ({(status.HardwareLookedFor.Count == 0 ? "no profile exposes a GPU" : string.Join(", ", status.HardwareLookedFor) + " absent")})"
+            : "hardware: " + string.Join(", ", status.Hardware.Select(d => $"{d.Path} ({d.Kind}, profile {d.Profile}, {d.Leased}/{d.Sessions} sessions, {string.Join(" ", d.Encoders)})")),
         $"sandbox profiles: {string.Join(", ", status.Host.SandboxProfiles)}",
         $"ffmpeg: {string.Join(", ", status.Host.FfmpegLibraries.Select(kv => $"{kv.Key} {kv.Value}"))}",
         $"encoders: {string.Join(", ", status.Host.Encoders.Select(kv => kv.Value ? kv.Key : $"{kv.Key} (unavailable)"))}",

@@ -154,6 +154,9 @@ public sealed class SupervisorOptions
     /// <summary>Memory sampling and the memory policy's constants (see README *Memory governance*).</summary>
     public Memory.MemoryOptions Memory { get; set; } = new();
 
+    /// <summary>GPU devices and their encoder-session caps (a session's <c>hardware</c> preference).</summary>
+    public Hardware.HardwareOptions Hardware { get; set; } = new();
+
     /// <summary>Finished sessions kept for Get/List/Watch before they are forgotten.</summary>
     public int RetainedSessions { get; set; } = 10_000;
 }

@@ -63,6 +63,12 @@ public static class SupervisorHost
         services.AddSingleton<WorkerCommand>();
         services.AddSingleton<WorkerLauncher>();
         services.AddSingleton<WorkerRegistry>();
+        services.AddSingleton<Hardware.HardwareInventory>();
+        services.AddSingleton<Hardware.EncoderSessions>();
+        services.AddSingleton(sp => new Hardware.HardwarePlanner(
+            sp.GetRequiredService<Hardware.HardwareInventory>(),
+            sp.GetRequiredService<Hardware.EncoderSessions>(),
+            encoder => sp.GetRequiredService<HostProbe>().Capabilities.Encoders.GetValueOrDefault(encoder)));
         services.AddSingleton<SessionSpecTranslator>();
         services.AddSingleton<SessionRunner>();
         services.AddSingleton(sp => SessionStore.Open(sp.GetRequiredService<StateDirectories>().Root));

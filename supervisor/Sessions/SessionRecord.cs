@@ -289,6 +289,19 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         Append(new SessionEvent { Downgraded = new Downgraded { Step = detail, Reason = reason } });
     });
 
+    /// <summary>True once the session encodes in software for good: its hardware preference could not be met, or its hardware encoder failed.</summary>
+    public bool SoftwareOnly { get; private set; }
+
+    /// <summary>Records why the session encodes in software although it preferred hardware (a Downgraded event), once.</summary>
+    public void RecordSoftwareEncoding(string reason) => Update(() =>
+    {
+        if (!SoftwareOnly)
+        {
+            SoftwareOnly = true;
+            Append(new SessionEvent { Downgraded = new Downgraded { Step = "hardware → software encoder", Reason = reason } });
+        }
+    });
+
     public void RecordOutput(string? outputPath, bool downloadReady, IEnumerable<string> streams) => Update(() =>
     {
         _session.OutputPath = outputPath ?? "";

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Sandbox.Api.V1;
 using Sandbox.Api.Worker.V1;
 using Sandbox.Supervisor.Configuration;
+using Sandbox.Supervisor.Hardware;
 using Sandbox.Supervisor.Isolation.Identity;
 using Sandbox.Supervisor.Isolation.Profiles;
 using Sandbox.Supervisor.Isolation.Seccomp;
@@ -38,6 +39,7 @@ internal sealed class SessionRunner(
     DeathCounters counters,
     AdmissionControl admission,
     Telemetry.SupervisorMetrics metrics,
+    Hardware.HardwarePlanner hardware,
     TimeProvider time,
     ILogger<SessionRunner> logger)
 {
@@ -80,7 +82,7 @@ internal sealed class SessionRunner(
         if (attempt.Postponed is { } wait && !stop.IsCancellationRequested)
         {
             // Its staging directory (and any checkpoints) stays for when memory allows.
-            record.Requeue($"admission control: {wait}; weighed again in {admission.RetryInterval.TotalSeconds:0} s", admission.RetryInterval);
+            record.Requeue($"{wait}; tried again in {admission.RetryInterval.TotalSeconds:0} s", admission.RetryInterval);
             return;
         }
 
@@ -154,6 +156,13 @@ internal sealed class SessionRunner(
                 async token =>
                 {
                     var attempt = await RunWorkerAsync(record, staging, token);
+                    if (attempt.Failure is { Reason: ErrorReason.HardwareUnavailable } failed && record.Spec.Hardware == HardwarePreference.HardwarePreferred)
+                    {
+                        // Its hardware encoder failed (at start or at a later chunk): the chunks still to make go to software.
+                        record.RecordSoftwareEncoding($"the hardware encoder failed: {failed.Message}");
+                        attempt = await RunWorkerAsync(record, staging, token);
+                    }
+
                     if (attempt.Death is { } died)
                     {
                         counters.RecordDeath(died);
@@ -219,10 +228,30 @@ internal sealed class SessionRunner(
     {
         var staged = staging.Redirect(record.Request);
         staged.Adjustment = record.Adjustment;
-        var profile = profiles.Find(record.Spec.Profile)!;
+        var choice = hardware.Choose(record.Spec, record.Request, record.SoftwareOnly);
+        using var encoderSession = choice.Device is { } device ? hardware.Sessions.TryLease(device) : null;
+        switch (choice.Verdict)
+        {
+            case HardwareVerdict.Refuse:
+                return Attempt.Failed(new Failure { Reason = ErrorReason.HardwareUnavailable, Message = $"hardware REQUIRED, but {choice.Reason}" });
+            case HardwareVerdict.Wait:
+            case HardwareVerdict.Hardware when encoderSession is null && record.Spec.Hardware == HardwarePreference.HardwareRequired:
+                return Attempt.Postpone($"hardware REQUIRED, but {choice.Reason ?? "its device's encoder sessions were all leased meanwhile"}");
+            case HardwareVerdict.Hardware when encoderSession is null:
+                record.RecordSoftwareEncoding($"hardware PREFERRED, but the encoder sessions of {choice.Device!.Path} were all leased meanwhile");
+                choice = HardwareChoice.Off;
+                break;
+            case HardwareVerdict.Software when choice.Reason is { } why && !record.SoftwareOnly:
+                record.RecordSoftwareEncoding($"hardware PREFERRED, but {why}");
+                break;
+        }
+
+        // A session on a GPU runs in the profile that exposes exactly that device.
+        var profile = profiles.Find(choice.Device?.Profile ?? record.Spec.Profile)!;
+        staged.HardwareEncoder = choice.Encoder ?? "";
         if (admission.Reweigh(record, profile) is { Verdict: AdmissionVerdict.Wait } stillWaiting)
         {
-            return Attempt.Postpone(stillWaiting.Reason);
+            return Attempt.Postpone($"admission control: {stillWaiting.Reason}");
         }
 
         staged.LockdownFilter = Google.Protobuf.ByteString.CopyFrom(seccomp.LockdownFor(profile.Name!).Span);
@@ -266,9 +295,11 @@ internal sealed class SessionRunner(
 
                 request.Adjustment = record.Adjustment;
                 var attempts = record.Snapshot().Attempts;
+                var gpu = choice.Device is { } used ? $", encoding with {choice.Encoder} on {used.Path}" : "";
+                span?.SetTag("hardware.encoder", choice.Encoder);
                 record.RecordRunning(attempts > 1
-                    ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {attempts})"
-                    : $"worker {worker.Id} (pid {worker.Pid})");
+                    ? $"worker {worker.Id} (pid {worker.Pid}) took over (attempt {attempts}){gpu}"
+                    : $"worker {worker.Id} (pid {worker.Pid}){gpu}");
                 RecordLatency(record, attempts);
 
                 // The profile's wall-clock limit bounds the worker's life, whatever the session's own deadline.
@@ -322,7 +353,7 @@ internal sealed class SessionRunner(
         {
             case AdmissionVerdict.Wait:
                 metrics.RecordAdmissionRefusal("wait");
-                return Attempt.Postpone(decision.Reason);
+                return Attempt.Postpone($"admission control: {decision.Reason}");
             case AdmissionVerdict.Refuse:
                 metrics.RecordAdmissionRefusal("refuse");
                 return Attempt.Failed(new Failure { Reason = ErrorReason.CapacityExhausted, Message = $"admission control refused the session: {decision.Reason}; it cannot run on this node (a node with more memory, or a smaller output, would do)" });

@@ -15,6 +15,7 @@ internal static class CapabilitiesCommand
         var versions = FFmpegVersionGuard.EnsureSupported();
         var engineEncoders = Enum.GetValues<VideoCodec>().Where(c => c != VideoCodec.Copy).Select(CodecNames.Encoder)
             .Concat(Enum.GetValues<AudioCodec>().Where(c => c != AudioCodec.Copy).Select(CodecNames.Encoder))
+            .Concat(CodecNames.HardwareEncoders)
             .ToList();
         var encoders = engineEncoders.ToDictionary(name => name, name => CodecCatalog.FindEncoder(name) is not null);
         var decoders = CodecCatalog.All.Where(c => c.IsDecoder).Select(c => c.Name).Order().ToList();

@@ -52,7 +52,7 @@ public sealed class PublishedBuild
     }
 
     /// <summary>The checkout the tests were built from: the first directory above them holding Sandbox.sln.</summary>
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {

@@ -34,6 +34,9 @@ public static class CodecNames
         _ => throw new ArgumentOutOfRangeException(nameof(codec), codec, "copy has no encoder"),
     };
 
+    /// <summary>The hardware encoders a supervisor may choose for a leased GPU (capabilities reports whether this build has them).</summary>
+    public static IReadOnlyList<string> HardwareEncoders { get; } = ["h264_nvenc", "hevc_nvenc", "h264_vaapi", "hevc_vaapi", "vp9_vaapi"];
+
     public static string Encoder(AudioCodec codec) => codec switch
     {
         AudioCodec.Aac => "aac",
