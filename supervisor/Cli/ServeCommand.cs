@@ -45,6 +45,8 @@ internal static class ServeCommand
             // Asked to stop.
         }
 
+        // Drain first, while the API still answers (SHUTTING_DOWN, health NOT_SERVING); then stop listening.
+        await app.Services.GetRequiredService<Sessions.SessionManager>().DrainAsync(CancellationToken.None);
         await app.StopAsync(CancellationToken.None);
         return 0;
 

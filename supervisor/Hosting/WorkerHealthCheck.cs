@@ -4,11 +4,16 @@ using Sandbox.Supervisor.Configuration;
 
 namespace Sandbox.Supervisor.Hosting;
 
-/// <summary>NOT_SERVING (via grpc.health.v1) when the worker cannot run or a required encoder is missing.</summary>
-internal sealed class WorkerHealthCheck(HostProbe host, IOptions<SupervisorOptions> options) : IHealthCheck
+/// <summary>NOT_SERVING (via grpc.health.v1) when the worker cannot run, a required encoder is missing, or the supervisor is draining to stop.</summary>
+internal sealed class WorkerHealthCheck(HostProbe host, Sessions.SessionManager sessions, IOptions<SupervisorOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (sessions.IsDraining)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy("the supervisor is draining to stop"));
+        }
+
         if (host.Problem is { } problem)
         {
             return Task.FromResult(HealthCheckResult.Unhealthy(problem));

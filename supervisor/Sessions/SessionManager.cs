@@ -37,6 +37,8 @@ internal sealed class SessionManager : BackgroundService
     private readonly Quarantine _quarantine;
     private readonly Memory.AdmissionControl _admission;
     private readonly Telemetry.SupervisorMetrics _metrics;
+    private readonly Lock _drainGate = new();
+    private Task? _drain;
 
     public SessionManager(
         IOptions<SupervisorOptions> options,
@@ -234,12 +236,35 @@ internal sealed class SessionManager : BackgroundService
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, _options.MaxConcurrentSessions).Select(_ => RunSlotAsync(stoppingToken)));
 
+    /// <summary>True from the moment the supervisor was asked to stop: Submit answers SHUTTING_DOWN and health NOT_SERVING.</summary>
+    public bool IsDraining => _draining;
+
     /// <summary>
-    /// Drains: admits nothing more, gives each running session up to <see cref="SupervisorOptions.DrainTimeout"/>
-    /// to make its next checkpoint durable, then stops the workers (cancel request, grace period, kill).
-    /// Sessions that had not ended stay in the store as they are, for the next supervisor to resume.
+    /// Stops: drains (if <see cref="DrainAsync"/> has not already), then stops the workers (cancel
+    /// request, grace period, kill). Sessions that had not ended stay in the store as they are, for
+    /// the next supervisor to resume.
     /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await DrainAsync(cancellationToken);
+        await base.StopAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Admits nothing more and gives each running session up to <see cref="SupervisorOptions.DrainTimeout"/>
+    /// to make its next checkpoint durable. Called while the API still listens, so clients get
+    /// SHUTTING_DOWN (and load balancers a NOT_SERVING health) rather than a refused connection.
+    /// </summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_drainGate)
+        {
+            _drain ??= DrainOnceAsync(cancellationToken);
+            return _drain;
+        }
+    }
+
+    private async Task DrainOnceAsync(CancellationToken cancellationToken)
     {
         _draining = true;
         var running = _sessions.Values.Where(s => s.State == SessionState.Running).ToList();
@@ -254,8 +279,6 @@ internal sealed class SessionManager : BackgroundService
             timeout.CancelAfter(_options.DrainTimeout);
             await Task.WhenAll(running.Select(r => r.WaitForNextCheckpointAsync(timeout.Token)));
         }
-
-        await base.StopAsync(cancellationToken);
     }
 
     /// <summary>One execution slot: takes the next queued session and runs it to its end.</summary>

@@ -1,3 +1,6 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Health.V1;
 using Sandbox.Api.V1;
 using Sandbox.Supervisor.Tests.Infrastructure;
 
@@ -85,5 +88,33 @@ public sealed class SupervisorCrashTests(TestClips clips)
         var second = await SessionStreams.WatchToEndAsync(restarted.Sessions, queued.Id);
         Assert.True(second[^1].StateChanged?.State == SessionState.Completed, SessionStreams.Describe(second));
         Assert.Equal(["queued.mp4", "running.webm"], DirectoryEntries.Of(directory));
+    }
+
+    [Fact]
+    public async Task While_it_drains_a_stopping_supervisor_answers_shutting_down_and_not_serving()
+    {
+        await using var supervisor = await SupervisorProcess.StartAsync();
+        // One chunk for the whole input: the drain waits for a checkpoint that is far off, for its DrainTimeout (10 s).
+        var spec = Specs.SlowWebm(supervisor.AddInput(clips.Long), Path.Combine(supervisor.OutputDirectory("shutting-down"), "out.webm"));
+        spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromMinutes(1)) };
+        var running = await SessionStreams.SubmitAsync(supervisor.Sessions, spec);
+        await SessionStreams.WaitForProgressAsync(supervisor.Sessions, running.Id);
+
+        await ChildProcess.RunAsync("kill", ["-TERM", supervisor.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
+
+        var late = Specs.Mp4(supervisor.AddInput(clips.Short), supervisor.Output("late.mp4"));
+        RpcException? refused = null;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                refused = await Assert.ThrowsAsync<RpcException>(() => supervisor.Sessions.SubmitAsync(new SubmitRequest { Spec = late }).ResponseAsync);
+                return refused.GetRpcStatus() is not null; // the supervisor's own answer, not a transport error
+            },
+            TimeSpan.FromSeconds(5),
+            () => $"Submit after SIGTERM answered {refused?.Status}");
+        RpcAssert.Matches(refused!, StatusCode.Unavailable, ErrorReason.ShuttingDown);
+        var health = await supervisor.Health.CheckAsync(new HealthCheckRequest());
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
+        Assert.True(await supervisor.TerminateAsync(), $"the supervisor did not exit after SIGTERM:\n{supervisor.Log}");
     }
 }
