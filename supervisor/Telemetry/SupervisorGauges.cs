@@ -20,7 +20,8 @@ internal sealed class SupervisorGauges
         DeathCounters deaths,
         MemoryBudget budget,
         AdmissionControl admission,
-        MemoryGovernor governor)
+        MemoryGovernor governor,
+        Hardware.HardwarePlanner hardware)
     {
         var meter = meters.Create(SupervisorMetrics.MeterName);
         meter.CreateObservableGauge("sandbox.sessions", () => ByState(sessions), description: "Sessions the supervisor holds, by state (every state, 0 included)");
@@ -39,6 +40,10 @@ internal sealed class SupervisorGauges
         meter.CreateObservableGauge("sandbox.memory.used", () => budget.Used(), "By", "Charged now to all live workers' cgroups");
         meter.CreateObservableGauge("sandbox.memory.reserved", () => admission.Reserved, "By", "Admission control's estimates of the admitted sessions");
         meter.CreateObservableCounter("sandbox.memory.notifications", () => governor.KernelNotifications, description: "Kernel memory notifications received");
+        meter.CreateObservableGauge(
+            "sandbox.hardware.sessions_leased",
+            () => hardware.Inventory.Devices.Select(d => new Measurement<int>(hardware.Sessions.Leased(d), Tag("device", d.Path), Tag("kind", d.Kind.ToString().ToLowerInvariant()))),
+            description: "Encoder sessions leased on each GPU device (out of its cap)");
     }
 
     private static IEnumerable<Measurement<int>> ByState(SessionManager sessions)
