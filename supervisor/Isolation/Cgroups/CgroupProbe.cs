@@ -17,7 +17,7 @@ internal static class CgroupProbe
         if (wanted is "auto" or "v2" or "delegated")
         {
             // A service manager that delegates a subtree expects it used, even by root (systemd's Delegate=yes).
-            var v2 = wanted != "delegated" && CgroupV2Driver.IsAvailable(Root) ? CgroupV2Driver.AtRoot(Root, instance) : CgroupV2Driver.InDelegatedSubtree(Root, instance);
+            var v2 = wanted != "delegated" && CgroupV2Driver.IsAvailable(Root) ? CgroupV2Driver.AtRoot(Root, instance) : CgroupV2Driver.InDelegatedSubtree(Root, instance, rootIsDelegated: wanted == "delegated");
             if (v2 is not null)
             {
                 if (!v2.AttachesDevicePrograms)

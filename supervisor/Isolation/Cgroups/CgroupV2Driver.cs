@@ -54,16 +54,22 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
 
     /// <summary>
     /// Workers under this process's own cgroup, when that is a v2 subtree delegated to it; null when it
-    /// is the root or not writable. Moves this process into the leaf <c>supervisor</c> of that subtree.
+    /// is not writable, or is the root and <paramref name="rootIsDelegated"/> is false. Moves this
+    /// process into the leaf <c>supervisor</c> of that subtree.
     /// </summary>
-    public static CgroupV2Driver? InDelegatedSubtree(string mount, string instance)
+    /// <param name="rootIsDelegated">
+    /// The operator said so (<c>CgroupDriver=delegated</c>): a root cgroup is then the root of a private
+    /// cgroup namespace — a container's own cgroup (Docker's default on v2) — not the host's.
+    /// </param>
+    public static CgroupV2Driver? InDelegatedSubtree(string mount, string instance, bool rootIsDelegated = false)
     {
         var own = File.ReadLines("/proc/self/cgroup").FirstOrDefault(l => l.StartsWith("0::", StringComparison.Ordinal))?[3..];
-        if (own is null or "/")
+        if (own is null || (own == "/" && !rootIsDelegated))
         {
             return null;
         }
 
+        own = own.TrimEnd('/');
         var subtree = mount + (own.EndsWith("/supervisor", StringComparison.Ordinal) ? own[..^"/supervisor".Length] : own);
         if (!IsAvailable(subtree))
         {

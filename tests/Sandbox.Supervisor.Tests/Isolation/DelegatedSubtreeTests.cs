@@ -83,6 +83,37 @@ public sealed class DelegatedSubtreeTests(TestClips clips) : IDisposable
         await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id);
     }
 
+    [CgroupV2Fact]
+    public async Task Told_to_it_uses_the_root_of_a_private_cgroup_namespace_as_a_container_gives_it()
+    {
+        // What Docker does on v2 by default: a cgroup namespace rooted at the container's cgroup, and
+        // cgroup2 mounted afresh, so the supervisor sees "0::/" and /sys/fs/cgroup is its own subtree.
+        File.WriteAllText("/sys/fs/cgroup/cgroup.subtree_control", "+memory +pids +cpu");
+        Directory.CreateDirectory(_subtree);
+        var settings = new SupervisorSettings(
+            LaunchPrefix:
+            [
+                "/bin/sh", "-c",
+                $"echo $$ > '{_subtree}/cgroup.procs' && exec unshare --cgroup --mount /bin/sh -c 'umount /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup && exec \"$@\"' sh \"$@\"",
+                "sh",
+            ],
+            Environment: new Dictionary<string, string> { ["Sandbox__CgroupDriver"] = "delegated" });
+        await using var supervisor = await SupervisorProcess.StartAsync(settings);
+
+        Assert.Equal("v2", (await supervisor.Operator.GetStatusAsync(new GetStatusRequest())).Host.CgroupDriver);
+        Assert.Contains($"0::{_subtree["/sys/fs/cgroup".Length..]}/supervisor", await File.ReadAllLinesAsync($"/proc/{supervisor.Pid}/cgroup"));
+        var submitted = await SessionStreams.SubmitAsync(supervisor.Sessions, Specs.SlowWebm(supervisor.AddInput(clips.Long), supervisor.Output("delegated-namespace.webm")));
+        await SessionStreams.WaitForProgressAsync(supervisor.Sessions, submitted.Id);
+        var worker = Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers);
+
+        // The worker's cgroup, as the supervisor names it inside its namespace, is under the container's subtree on the host.
+        Assert.True(Directory.Exists(_subtree + worker.Usage.Cgroup), $"{_subtree}{worker.Usage.Cgroup} does not exist");
+        Assert.Equal(64L, worker.Usage.PidsMax);
+
+        await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });
+        await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id);
+    }
+
     /// <summary>As systemd delegates a subtree: the directory and the files that let its owner manage it.</summary>
     private void Delegate()
     {
