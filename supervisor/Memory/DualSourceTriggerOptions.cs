@@ -9,17 +9,17 @@ namespace Sandbox.Supervisor.Memory;
 public sealed record DualSourceTriggerOptions
 {
     /// <summary>Weight of the worker's own view (its resident memory against its limit).</summary>
-    public double WorkerWeight { get; init; } = 0.4;
+    public double WorkerWeight { get; set; } = 0.4;
 
     /// <summary>Share of the limit above which the worker's own view counts (seed: 80%).</summary>
-    public double WorkerThreshold { get; init; } = 0.8;
+    public double WorkerThreshold { get; set; } = 0.8;
 
     /// <summary>Weight of the cgroup's view (memory charged against its limit).</summary>
-    public double CgroupWeight { get; init; } = 0.6;
+    public double CgroupWeight { get; set; } = 0.6;
 
     /// <summary>Share of the limit above which the cgroup's view counts (seed: 90%).</summary>
-    public double CgroupThreshold { get; init; } = 0.9;
+    public double CgroupThreshold { get; set; } = 0.9;
 
     /// <summary>Score at or above which the trigger trips (seed: 0.95).</summary>
-    public double Trip { get; init; } = 0.95;
+    public double Trip { get; set; } = 0.95;
 }

@@ -10,10 +10,10 @@ namespace Sandbox.Supervisor.Memory;
 public sealed record EstimateOptions
 {
     /// <summary>What a worker holds before any frame: the .NET runtime, gRPC, the FFmpeg libraries (bytes).</summary>
-    public long BaseBytes { get; init; } = 96L << 20;
+    public long BaseBytes { get; set; } = 96L << 20;
 
     /// <summary>Decoder bytes per input pixel, by FFmpeg codec name (reference frames and threads' frames in flight).</summary>
-    public Dictionary<string, double> DecodeBytesPerPixel { get; init; } = new(StringComparer.Ordinal)
+    public Dictionary<string, double> DecodeBytesPerPixel { get; set; } = new(StringComparer.Ordinal)
     {
         ["h264"] = 18,
         ["hevc"] = 24,
@@ -22,13 +22,13 @@ public sealed record EstimateOptions
     };
 
     /// <summary>For a codec <see cref="DecodeBytesPerPixel"/> does not name.</summary>
-    public double OtherDecodeBytesPerPixel { get; init; } = 32;
+    public double OtherDecodeBytesPerPixel { get; set; } = 32;
 
     /// <summary>
     /// Encoder bytes per output pixel at the spec's settings, by codec (h264, hevc, vp9, av1): x264's
     /// default preset keeps a 40-frame lookahead and frame threads, libvpx its lag frames.
     /// </summary>
-    public Dictionary<string, double> EncodeBytesPerPixel { get; init; } = new(StringComparer.Ordinal)
+    public Dictionary<string, double> EncodeBytesPerPixel { get; set; } = new(StringComparer.Ordinal)
     {
         ["h264"] = 215,
         ["hevc"] = 300,
@@ -37,17 +37,17 @@ public sealed record EstimateOptions
     };
 
     /// <summary>For a codec <see cref="EncodeBytesPerPixel"/> does not name.</summary>
-    public double OtherEncodeBytesPerPixel { get; init; } = 300;
+    public double OtherEncodeBytesPerPixel { get; set; } = 300;
 
     /// <summary>Encoder bytes per output pixel on the ladder's encoder rung (fastest preset, one thread, no lookahead).</summary>
-    public double CheapEncodeBytesPerPixel { get; init; } = 30;
+    public double CheapEncodeBytesPerPixel { get; set; } = 30;
 
     /// <summary>memory.high is the estimate times this (reclaim and throttling start there: the governor sees the pressure).</summary>
-    public double HighHeadroom { get; init; } = 1.5;
+    public double HighHeadroom { get; set; } = 1.5;
 
     /// <summary>memory.max is the estimate times this: room for what the estimate misses, bounded so a runaway worker stops early.</summary>
-    public double MaxHeadroom { get; init; } = 2.0;
+    public double MaxHeadroom { get; set; } = 2.0;
 
     /// <summary>No worker's limits go below this (small inputs still need the runtime and some slack).</summary>
-    public long MinimumLimitBytes { get; init; } = 384L << 20;
+    public long MinimumLimitBytes { get; set; } = 384L << 20;
 }

@@ -11,20 +11,20 @@ namespace Sandbox.Supervisor.Memory;
 public sealed record PressureIndexOptions
 {
     /// <summary>Weight of memory used against the limit (seed: 0.6): the dominant, slowest signal.</summary>
-    public double UsageWeight { get; init; } = 0.6;
+    public double UsageWeight { get; set; } = 0.6;
 
     /// <summary>Weight of working-set refaults (seed: 0.2): pages the kernel reclaimed and had to bring back.</summary>
-    public double RefaultWeight { get; init; } = 0.2;
+    public double RefaultWeight { get; set; } = 0.2;
 
     /// <summary>Weight of the full memory stall share (seed: 0.2): time in which nothing ran for want of memory.</summary>
-    public double StallWeight { get; init; } = 0.2;
+    public double StallWeight { get; set; } = 0.2;
 
     /// <summary>Refaults per second that count as 1 (seed: 1000/s, i.e. ~4 MiB/s of 4 KiB pages thrashing).</summary>
-    public double RefaultScale { get; init; } = 1000;
+    public double RefaultScale { get; set; } = 1000;
 
     /// <summary>How far back samples count in the smoothed index (seed: 60 s).</summary>
-    public TimeSpan Window { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Weight per second of a sample's age (seed: 0.95, so a 59 s old sample weighs 0.05).</summary>
-    public double Decay { get; init; } = 0.95;
+    public double Decay { get; set; } = 0.95;
 }
