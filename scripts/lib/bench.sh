@@ -42,6 +42,20 @@ bench_warn_load() {
 }
 
 # bench_make_clip OUT FFMPEG_INPUT_ARGS…: makes OUT once (ffmpeg … ARGS OUT), cached while it exists.
+# bench_input_root FILE…: copies the cached inputs into $bench_tmp/in (mode 755) and prints that
+# directory, for the supervisor's --input-root. The cache lives in the checkout's .bench/, which the
+# unprivileged worker user cannot reach when the checkout is private (a CI clone in a 0700 temp dir).
+bench_input_root() {
+  local root="$bench_tmp/in" file
+  mkdir -p "$root"
+  chmod 755 "$root"
+  for file in "$@"; do
+    cp "$file" "$root/"
+    chmod 644 "$root/$(basename "$file")"
+  done
+  echo "$root"
+}
+
 bench_make_clip() {
   local out=$1; shift
   if [[ ! -s "$out" ]]; then
