@@ -103,19 +103,18 @@ public static class SupervisorHost
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<WorkerHealthCheck>("worker");
 
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var options = context.Configuration.GetSection(SupervisorOptions.Section).Get<SupervisorOptions>() ?? new SupervisorOptions();
-            kestrel.ListenUnixSocket(options.Socket, o => o.Protocols = HttpProtocols.Http2);
-            if (options.TcpPort > 0)
+            kestrel.ListenUnixSocket(settings.Socket, o => o.Protocols = HttpProtocols.Http2);
+            if (settings.TcpPort > 0)
             {
-                kestrel.Listen(IPAddress.Parse(options.TcpAddress), options.TcpPort, o => o.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(IPAddress.Parse(settings.TcpAddress), settings.TcpPort, o => o.Protocols = HttpProtocols.Http2);
             }
 
-            if (options.MetricsPort > 0)
+            if (settings.MetricsPort > 0)
             {
                 // Prometheus scrapes over HTTP/1.1.
-                kestrel.Listen(IPAddress.Parse(options.TcpAddress), options.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
+                kestrel.Listen(IPAddress.Parse(settings.TcpAddress), settings.MetricsPort, o => o.Protocols = HttpProtocols.Http1);
             }
         });
 
