@@ -26,8 +26,10 @@ public sealed record PlannedSession(int Index, Mischief Mischief, FaultKind Faul
 
 /// <summary>
 /// The sessions of a chaos run, drawn from a seed (printed, so a failing run can be replayed with
-/// SANDBOX_CHAOS_SEED): about 45% get a fault of a kind drawn among all restartable ones, some
-/// a forbidden syscall, a cancel or a poison input; the rest run clean in every container.
+/// SANDBOX_CHAOS_SEED). The mix is fixed and only its order is drawn, so every run strikes as many
+/// sessions: 30% get a fault of a kind drawn among all restartable ones, 5% a forbidden syscall, 5%
+/// a cancel, 5% a poison input (at most <c>maxPoison</c>; the rest of that share get a fault); the
+/// rest run clean in every container. Without failures, the syscall and poison shares get faults.
 /// </summary>
 public static class ChaosPlan
 {
@@ -42,30 +44,40 @@ public static class ChaosPlan
     public static IReadOnlyList<PlannedSession> Draw(int sessions, int seed, bool withFailures, int maxPoison = 4)
     {
         var random = new Random(seed);
-        var poison = 0;
+        var mix = Mix(sessions, withFailures, maxPoison);
+        random.Shuffle(mix);
         var plan = new List<PlannedSession>(sessions);
         for (var i = 0; i < sessions; i++)
         {
-            var draw = random.NextDouble();
-            var mischief = draw switch
-            {
-                < 0.55 => Mischief.None,
-                < 0.85 => Mischief.Fault,
-                < 0.90 when withFailures => Mischief.ForbiddenSyscall,
-                < 0.95 => Mischief.Cancel,
-                _ when withFailures && poison++ < maxPoison => Mischief.Poison,
-                _ => Mischief.Fault,
-            };
             var fault = RestartableFaults[random.Next(RestartableFaults.Length)];
             var at = TimeSpan.FromSeconds(random.Next(0, 5));
 
             // Faulted sessions encode VP9 (a few seconds per clip) so that the fault lands mid-run;
             // clean ones take every container with its default codecs.
-            var container = mischief == Mischief.None ? Containers[i % Containers.Length] : Container.Webm;
-            plan.Add(new PlannedSession(i, mischief, fault, at, container));
+            var container = mix[i] == Mischief.None ? Containers[i % Containers.Length] : Container.Webm;
+            plan.Add(new PlannedSession(i, mix[i], fault, at, container));
         }
 
         return plan;
+    }
+
+    /// <summary>The run's mischief before the shuffle: 45% struck in all (faults fill what the other shares leave), the rest clean.</summary>
+    private static Mischief[] Mix(int sessions, bool withFailures, int maxPoison)
+    {
+        int Share(double fraction) => (int)Math.Round(sessions * fraction, MidpointRounding.AwayFromZero);
+        var forbidden = withFailures ? Share(0.05) : 0;
+        var poison = withFailures ? Math.Min(Share(0.05), maxPoison) : 0;
+        var cancel = Share(0.05);
+        var faults = Share(0.45) - forbidden - poison - cancel;
+        var mix = new Mischief[sessions];
+        var next = 0;
+        foreach (var (mischief, count) in new[] { (Mischief.Fault, faults), (Mischief.ForbiddenSyscall, forbidden), (Mischief.Poison, poison), (Mischief.Cancel, cancel) })
+        {
+            Array.Fill(mix, mischief, next, count);
+            next += count;
+        }
+
+        return mix;
     }
 
     /// <summary>The death class a restartable fault must be classified as.</summary>
