@@ -187,10 +187,16 @@ internal sealed class WorkerPool(
         {
             await worker.Client.GetStatsAsync(new Sandbox.Api.Worker.V1.GetStatsRequest(), deadline: DateTime.UtcNow + _options.WorkerStartTimeout, cancellationToken: cancellationToken);
         }
-        catch (Grpc.Core.RpcException e)
+        catch (Exception e)
         {
+            // Neither pooled nor registered yet: nobody else would stop it.
             await worker.DisposeAsync();
-            throw new WorkerStartException($"the warm worker did not answer its first call: {e.Status.Detail}");
+            if (e is Grpc.Core.RpcException call)
+            {
+                throw new WorkerStartException($"the warm worker did not answer its first call: {call.Status.Detail}");
+            }
+
+            throw;
         }
     }
 
