@@ -51,6 +51,11 @@ internal sealed class ChaosApi(WorkerRegistry workers, SessionManager sessions, 
         };
         logger.LogWarning("chaos: {Kind} for worker {Worker} (session {Session})", request.Kind, worker.Id, worker.SessionId);
         var response = new InjectFaultResponse { WorkerId = worker.Id, SessionId = worker.SessionId, Pid = worker.Pid };
+        if (!request.InputFault && request.Kind != FaultKind.FaultForbiddenSyscall)
+        {
+            worker.InjectedFault = ChaosReflection.Descriptor.FindTypeByName<Google.Protobuf.Reflection.EnumDescriptor>(nameof(FaultKind)).FindValueByNumber((int)request.Kind).Name;
+        }
+
         if (WorkerFaults.TryGetValue(request.Kind, out var crash))
         {
             await CrashAsync(worker, new CrashRequest { Kind = crash, LeakMibPerSecond = request.LeakMibPerSecond }, context.CancellationToken);

@@ -49,7 +49,8 @@ internal sealed class AdmissionControl(MemoryBudget budget, WorkerRegistry worke
         ProbeResult probe;
         try
         {
-            probe = await worker.Client.ProbeAsync(request, deadline: DateTime.UtcNow + options.Value.HangTimeout, cancellationToken: cancellationToken);
+            // No deadline of its own: the session's hang watch kills a worker that stops getting work done, which ends the call.
+            probe = await worker.Client.ProbeAsync(request, cancellationToken: cancellationToken);
             Telemetry.SupervisorTrace.Replay(probe.Spans, worker.Pid);
         }
         catch (RpcException e)

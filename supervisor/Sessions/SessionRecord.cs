@@ -242,6 +242,10 @@ internal sealed class SessionRecord(string id, SessionSpec spec, TranscodeReques
         });
     });
 
+    /// <summary>Tells the session's watchers about a resource its worker is short of (CPU on a busy host…), without changing its state.</summary>
+    public void RecordResourceWarning(string resource, string message) => Update(() =>
+        Append(new SessionEvent { ResourceWarning = new ResourceWarning { Resource = resource, Message = message } }));
+
     /// <summary>Forgets the worker once it stops: adjustments then have no one to go to.</summary>
     public void DetachWorker() => Update(() => _worker = null);
 

@@ -14,6 +14,7 @@ using Sandbox.Supervisor.Memory;
 using Sandbox.Supervisor.Storage;
 using Sandbox.Supervisor.Supervision;
 using Sandbox.Supervisor.Workers;
+using Sandbox.Supervisor.Workers.Hangs;
 using CancelRequest = Sandbox.Api.Worker.V1.CancelRequest;
 
 namespace Sandbox.Supervisor.Sessions;
@@ -169,7 +170,17 @@ internal sealed class SessionRunner(
                     }
                     if (attempt.Death is { Class: DeathClass.NativeCrash or DeathClass.Abort or DeathClass.Hang } death)
                     {
-                        poison ??= PoisonCheck(record, death, deaths);
+                        if (death.Excuse is { } excuse)
+                        {
+                            if (logger.IsEnabled(LogLevel.Information))
+                            {
+                                logger.LogInformation("session {Session}: the worker's {Death} does not count toward quarantine: {Excuse}", record.Id, death.Name, excuse);
+                            }
+                        }
+                        else
+                        {
+                            poison ??= PoisonCheck(record, death, deaths);
+                        }
                     }
 
                     return attempt;
@@ -207,8 +218,9 @@ internal sealed class SessionRunner(
     /// <summary>
     /// Counts a crash by its signature — class and place in the input (the durable time it died
     /// after) — and returns the quarantine entry once one repeats <c>PoisonThreshold</c> times.
-    /// Only what the input can cause counts: native crashes, aborts and hangs. OOM kills are a
-    /// matter of limits (the memory governor's), and a lost connection may come from outside.
+    /// Only what the input can cause counts: native crashes, aborts and hangs, and of those only the
+    /// ones with no excuse (a hang on a CPU-starved host, a fault the chaos API injected). OOM kills
+    /// are a matter of limits (the memory governor's), and a lost connection may come from outside.
     /// </summary>
     private QuarantineEntry? PoisonCheck(SessionRecord record, WorkerDeath death, Dictionary<(DeathClass, TimeSpan), int> deaths)
     {
@@ -279,6 +291,10 @@ internal sealed class SessionRunner(
 
             using var audit = SeccompAudit.Start(WorkerProcessTree.Snapshot(worker.Pid, worker.Cgroup));
             record.AttachWorker(worker.Pid, worker.Client);
+
+            // From here until it ends, a worker that stops getting work done is killed as hung: the
+            // probe and the resume seek count as much as the transcode itself.
+            using var watchdog = Watch(record, worker);
             using var span = Telemetry.SupervisorTrace.Source.StartActivity("sandbox.attempt");
             span?.SetTag("attempt", record.Snapshot().Attempts);
             span?.SetTag("worker.id", worker.Id);
@@ -306,7 +322,7 @@ internal sealed class SessionRunner(
                 var wallClock = profile.Limits?.WallClock ?? Timeout.InfiniteTimeSpan;
                 using var overtime = new CancellationTokenSource(wallClock, time);
                 using var stopOrOvertime = CancellationTokenSource.CreateLinkedTokenSource(stop, overtime.Token);
-                var outcome = await DriveAsync(record, request, staging, worker, audit, stopOrOvertime.Token);
+                var outcome = await DriveAsync(record, request, staging, worker, audit, watchdog, stopOrOvertime.Token);
                 span?.SetTag("attempt.outcome", outcome.Death?.Name ?? outcome.Failure?.Reason.ToString() ?? "completed");
                 if (outcome.Death is not null)
                 {
@@ -370,7 +386,7 @@ internal sealed class SessionRunner(
     }
 
     /// <summary>Streams the worker's events to the end: the transcode completed, failed with a reason, or the worker died.</summary>
-    private async Task<Attempt> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, SeccompAudit audit, CancellationToken stop)
+    private async Task<Attempt> DriveAsync(SessionRecord record, TranscodeRequest request, OutputStaging staging, WorkerHandle worker, SeccompAudit audit, ProgressWatchdog watchdog, CancellationToken stop)
     {
         request = request.Clone();
         if (RemainingTime(record) is { } remaining)
@@ -380,21 +396,12 @@ internal sealed class SessionRunner(
 
         using var call = worker.Client.Transcode(request, cancellationToken: CancellationToken.None);
         using var stopping = stop.Register(() => _ = AskToStopAsync(worker));
-
-        // Every event re-arms the watchdog; a worker silent for the hang timeout is killed as hung.
-        var hung = false;
-        using var watchdog = new CancellationTokenSource(_options.HangTimeout, time);
-        using var onHang = watchdog.Token.Register(() =>
-        {
-            hung = true;
-            worker.Kill();
-        });
         try
         {
             // The stream is read to its end even after a stop request: the worker reports CANCELLED itself.
             await foreach (var item in call.ResponseStream.ReadAllAsync(CancellationToken.None))
             {
-                watchdog.CancelAfter(_options.HangTimeout);
+                watchdog.Progressed();
                 switch (item.EventCase)
                 {
                     case TranscodeEvent.EventOneofCase.Progress:
@@ -417,17 +424,17 @@ internal sealed class SessionRunner(
                     case TranscodeEvent.EventOneofCase.Failed when item.Failed.Failure.Reason == ErrorReason.Cancelled && !stop.IsCancellationRequested:
                         // Nobody asked it to stop: it cancelled because it lost its supervisor's pipe or
                         // was being killed. That is a death, classified as such (and restartable).
-                        return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker stopped without being asked to", hung, stop));
+                        return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker stopped without being asked to", watchdog, stop));
                     case TranscodeEvent.EventOneofCase.Failed:
                         return Attempt.Failed(item.Failed.Failure);
                 }
             }
 
-            return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker closed its stream without a result", hung, stop));
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, "the worker closed its stream without a result", watchdog, stop));
         }
         catch (RpcException e)
         {
-            return new Attempt(null, await ClassifyDeathAsync(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})", hung, stop));
+            return new Attempt(null, await ClassifyDeathAsync(worker, audit, $"the connection to the worker failed ({e.StatusCode}: {e.Status.Detail})", watchdog, stop));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -456,15 +463,38 @@ internal sealed class SessionRunner(
         await worker.StopAsync(_options.StopGracePeriod);
     }
 
-    /// <summary>Tells how the worker died: its exit status, its seccomp audit record, its cgroup's OOM kills.</summary>
-    private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, bool hung, CancellationToken stop)
+    /// <summary>
+    /// Starts the hang watch over a worker that has its session: a starved worker is told about in
+    /// the session's events and the log; a hung one is killed.
+    /// </summary>
+    private ProgressWatchdog Watch(SessionRecord record, WorkerHandle worker) => new(
+        new HangRuleOptions(_options.HangTimeout),
+        worker.Cgroup.ReadCpu,
+        time,
+        onStarved: verdict =>
+        {
+            var limit = _options.HangTimeout * new HangRuleOptions(_options.HangTimeout).StarvedLimit;
+            logger.LogWarning("worker {Worker} of session {Session} is starved of CPU, not hung ({Verdict}): it gets up to {Limit} without progress", worker.Id, record.Id, verdict.Describe(), limit);
+            record.RecordResourceWarning("cpu", $"the worker is starved of CPU by a busy host ({verdict.Describe()}); it gets up to {limit.TotalSeconds:0.#} s without progress before it counts as hung");
+        },
+        onHung: verdict =>
+        {
+            logger.LogWarning("worker {Worker} of session {Session} is hung ({Verdict}): killing it", worker.Id, record.Id, verdict.Describe());
+            worker.Kill();
+        });
+
+    /// <summary>Tells how the worker died: its exit status, its seccomp audit record, its cgroup's OOM kills, the hang watch.</summary>
+    private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, ProgressWatchdog watchdog, CancellationToken stop)
     {
         await worker.StopAsync(_options.StopGracePeriod);
-        if (hung)
+        var injected = worker.InjectedFault is { } fault ? $"the chaos API injected {fault}" : null;
+        if (watchdog.Hung is { } hung)
         {
+            var starved = hung.Contended || watchdog.WasStarved;
             return new WorkerDeath(
                 DeathClass.Hang,
-                new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"the worker reported no progress for {_options.HangTimeout} and was killed as hung" });
+                new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"the worker was killed as hung: {hung.Describe()}" },
+                injected ?? (starved ? "it hung while the host was short of CPU" : null));
         }
 
         var exit = worker.ExitCode is { } code ? ExitDescription(code) : "was killed";
@@ -495,7 +525,7 @@ internal sealed class SessionRunner(
             : signal is 4 or 7 or 8 or 11 ? DeathClass.NativeCrash
             : signal is 6 ? DeathClass.Abort
             : DeathClass.LostConnection;
-        return new WorkerDeath(death, new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" });
+        return new WorkerDeath(death, new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"{what}; the worker {exit}" }, injected);
     }
 
     /// <summary>Ends the session; a stop request turns the outcome into CANCELLED or DEADLINE_EXCEEDED.</summary>

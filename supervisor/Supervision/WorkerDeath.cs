@@ -3,7 +3,11 @@ using Sandbox.Api.V1;
 namespace Sandbox.Supervisor.Supervision;
 
 /// <summary>A classified worker death and the failure the session ends with if it is not restarted.</summary>
-public sealed record WorkerDeath(DeathClass Class, Failure Failure)
+/// <param name="Excuse">
+/// Why this death says nothing about the input, when it does not: the worker hung while the host was
+/// short of CPU, or the chaos API injected what killed it. An excused death never counts toward quarantine.
+/// </param>
+public sealed record WorkerDeath(DeathClass Class, Failure Failure, string? Excuse = null)
 {
     /// <summary>
     /// Whether a fresh worker may continue the session. A typed failure is the input's answer and

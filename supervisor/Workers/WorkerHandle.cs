@@ -86,6 +86,12 @@ internal sealed class WorkerHandle : IAsyncDisposable
 
     public WorkerClient Client { get; }
 
+    /// <summary>
+    /// The fault the chaos API injected into this worker, by name, unless it stood for one the input
+    /// caused: a death that follows is not held against the input. Null when none was.
+    /// </summary>
+    public string? InjectedFault { get; set; }
+
     /// <summary>The worker's FaultInjection service (served only by workers started with --allow-fault-injection).</summary>
     public FaultInjection.FaultInjectionClient Faults { get; }
 

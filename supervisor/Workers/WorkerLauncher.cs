@@ -103,16 +103,24 @@ internal sealed class WorkerLauncher(
         var handle = new WorkerHandle(id, sessionId, process.ProcessId, directory, socket, process, kill, stderr, cgroup, exchange, time.GetUtcNow());
         try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(_options.WorkerStartTimeout);
-            var first = await Task.WhenAny(ready.Task, process.Task, Task.Delay(Timeout.Infinite, timeout.Token));
-            if (first != ready.Task)
+            // Start-up is judged by the hang rule too: a worker starved by a busy host gets more time.
+            var stuck = new TaskCompletionSource<Hangs.HangVerdict>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (new Hangs.ProgressWatchdog(
+                new Hangs.HangRuleOptions(_options.WorkerStartTimeout),
+                cgroup.ReadCpu,
+                time,
+                onStarved: verdict => logger.LogWarning("worker {Worker} is starved of CPU while it starts ({Verdict}): it gets more time", id, verdict.Describe()),
+                onHung: verdict => stuck.TrySetResult(verdict)))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var why = handle.HasExited
-                    ? $"the worker exited with code {handle.ExitCode} before it was ready"
-                    : $"the worker was not ready within {_options.WorkerStartTimeout.TotalSeconds:0.#} s";
-                throw new WorkerStartException($"{why}: {stderr.Text}");
+                var first = await Task.WhenAny(ready.Task, process.Task, stuck.Task, Task.Delay(Timeout.Infinite, cancellationToken));
+                if (first != ready.Task)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var why = handle.HasExited
+                        ? $"the worker exited with code {handle.ExitCode} before it was ready"
+                        : $"the worker was not ready: {stuck.Task.Result.Describe()}";
+                    throw new WorkerStartException($"{why}: {stderr.Text}");
+                }
             }
 
             if (logger.IsEnabled(LogLevel.Information))

@@ -10,7 +10,7 @@ namespace Sandbox.Supervisor.Isolation.Cgroups;
 /// </summary>
 public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver, IDisposable
 {
-    public static readonly string[] Controllers = ["memory", "pids", "cpu", "devices"];
+    public static readonly string[] Controllers = ["memory", "pids", "cpu", "cpuacct", "devices"];
 
     public string Name => "v1";
 
@@ -133,6 +133,22 @@ public sealed class CgroupV1Driver(string root, string instance) : ICgroupDriver
             catch (IOException)
             {
                 return CgroupUsage.None;
+            }
+        }
+
+        /// <summary>v1 has no per-cgroup PSI: the host's CPU pressure stands for the worker's.</summary>
+        public CpuReading ReadCpu()
+        {
+            try
+            {
+                return new CpuReading(
+                    TimeSpan.FromTicks(Read("cpuacct", "cpuacct.usage") / 100),
+                    CpuReading.ReadHostStall(),
+                    CpuReading.ReadLoadPerCpu());
+            }
+            catch (IOException)
+            {
+                return CpuReading.None;
             }
         }
 

@@ -207,6 +207,22 @@ public sealed class CgroupV2Driver : ICgroupDriver, IDisposable
             }
         }
 
+        public CpuReading ReadCpu()
+        {
+            try
+            {
+                var usage = CgroupFiles.ReadKey(System.IO.Path.Combine(Directory, "cpu.stat"), "usage_usec");
+                return new CpuReading(
+                    TimeSpan.FromMicroseconds(usage),
+                    CpuReading.ReadStall(System.IO.Path.Combine(Directory, "cpu.pressure")) ?? CpuReading.ReadHostStall(),
+                    CpuReading.ReadLoadPerCpu());
+            }
+            catch (IOException)
+            {
+                return CpuReading.None;
+            }
+        }
+
         public MemorySample ReadMemory(DateTimeOffset now)
         {
             try

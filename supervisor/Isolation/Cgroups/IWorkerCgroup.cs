@@ -13,6 +13,9 @@ public interface IWorkerCgroup
 
     CgroupUsage ReadUsage();
 
+    /// <summary>The CPU time the worker consumed and how starved of CPU it was, as running totals (<see cref="CpuReading.None"/> without a cgroup).</summary>
+    CpuReading ReadCpu();
+
     /// <summary>The memory counters the governor samples (all zero without a cgroup, or once it is gone).</summary>
     MemorySample ReadMemory(DateTimeOffset now);
 

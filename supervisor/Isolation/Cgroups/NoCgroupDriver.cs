@@ -28,6 +28,8 @@ public sealed class NoCgroupDriver : ICgroupDriver
 
         public CgroupUsage ReadUsage() => CgroupUsage.None;
 
+        public CpuReading ReadCpu() => CpuReading.None;
+
         public Memory.MemorySample ReadMemory(DateTimeOffset now) => Memory.MemorySample.Empty(now);
 
         public IReadOnlyList<Memory.Interop.KernelNotification> WatchMemory(long thresholdBytes) => [];

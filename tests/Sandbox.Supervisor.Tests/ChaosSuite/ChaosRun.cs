@@ -108,14 +108,14 @@ public sealed class ChaosRun(Func<SupervisorProcess> supervisor, string input, F
     /// <summary>Two segfaults where the session stands at its workers' first progress: the same crash at the same place.</summary>
     private async Task<bool> PoisonAsync(string id)
     {
-        if (!await InjectAsync(new InjectFaultRequest { SessionId = id, Kind = FaultKind.FaultSegfault, At = Duration.FromTimeSpan(TimeSpan.Zero) }))
+        if (!await InjectAsync(new InjectFaultRequest { SessionId = id, Kind = FaultKind.FaultSegfault, At = Duration.FromTimeSpan(TimeSpan.Zero), InputFault = true }))
         {
             return false;
         }
 
         var restarted = (await WatchToEndAsync(id, 1, e => e.WorkerRestarted is not null))[^1];
         var progress = await WatchToEndAsync(id, restarted.Sequence + 1, e => e.Progress is not null);
-        return progress[^1].Progress is not null && await InjectAsync(new InjectFaultRequest { SessionId = id, Kind = FaultKind.FaultSegfault });
+        return progress[^1].Progress is not null && await InjectAsync(new InjectFaultRequest { SessionId = id, Kind = FaultKind.FaultSegfault, InputFault = true });
     }
 
     /// <summary>Follows the session's events from <paramref name="from"/> until <paramref name="stop"/> matches or the session ends, reconnecting across supervisor restarts.</summary>

@@ -56,6 +56,26 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
     public async Task Every_session_ends_right_under_random_faults_and_nothing_leaks()
     {
         var (sessions, seed) = Size();
+        await RunWithFailuresAsync(sessions, seed, $"chaos suite (seed {seed})");
+    }
+
+    /// <summary>
+    /// The same on a host that 4 busy loops keep saturated (2× the CPUs of a CI machine), with the
+    /// suite's short hang timeout: starved workers must be given time, not killed as hung, so every
+    /// session still ends as planned, no clean input is quarantined, and injected hangs are still
+    /// caught. SANDBOX_CHAOS_LOADED_SESSIONS sets its size (30 by default).
+    /// </summary>
+    [Fact]
+    public async Task On_a_saturated_host_starved_workers_are_not_taken_for_hung()
+    {
+        var (_, seed) = Size();
+        var sessions = int.TryParse(Environment.GetEnvironmentVariable("SANDBOX_CHAOS_LOADED_SESSIONS"), CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 30;
+        using var hogs = CpuHogs.Start(Math.Max(4, Environment.ProcessorCount * 2));
+        await RunWithFailuresAsync(sessions, seed, $"chaos suite on a saturated host ({hogs.Count} busy loops, seed {seed})");
+    }
+
+    private async Task RunWithFailuresAsync(int sessions, int seed, string title)
+    {
         var plan = ChaosPlan.Draw(sessions, seed, withFailures: true);
         await using var supervisor = await SupervisorProcess.StartAsync(_settings);
         var input = supervisor.AddInput(_clip);
@@ -69,10 +89,11 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
         var quarantined = (await supervisor.Operator.ListQuarantineAsync(new ListQuarantineRequest())).Inputs.Select(e => e.Input).ToHashSet();
         var poisoned = outcomes.Where(o => o.Plan.Mischief == Mischief.Poison && o.Delivered).Select(o => poison[o.Plan.Index]).ToList();
         problems.AddRange(poisoned.Where(p => !quarantined.Contains(p)).Select(p => $"poison input {p} is not in quarantine"));
+        problems.AddRange(quarantined.Where(q => !poison.ContainsValue(q)).Select(q => $"the clean input {q} was quarantined"));
 
         var leaks = await ChaosLeaks.CountAsync(supervisor, outputs, outcomes.Where(o => o.State == SessionState.Completed).Select(o => o.Output));
         var cost = SupervisorCost.Read(supervisor.Pid, restarts: 0, (await supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan());
-        await ReportAsync($"chaos suite (seed {seed})", outcomes, leaks, cost, clock.Elapsed);
+        await ReportAsync(title, outcomes, leaks, cost, clock.Elapsed);
 
         Assert.False(supervisor.HasExited, $"the supervisor died during the run:\n{supervisor.Log}");
         problems.AddRange(leaks.Where(l => l.Value > 0).Select(l => $"leaked {l.Value} {l.Key}"));
@@ -169,9 +190,6 @@ public sealed class ChaosSuiteTests(ITestOutputHelper log) : IAsyncLifetime, IDi
     {
         var table = ChaosSummary.Render(title, outcomes, leaks, cost, wall);
         log.WriteLine(table);
-        if (Environment.GetEnvironmentVariable("SANDBOX_CHAOS_SUMMARY") is { Length: > 0 } file)
-        {
-            await File.AppendAllTextAsync(file, table + "\n");
-        }
+        await ChaosReport.AppendAsync(table);
     }
 }

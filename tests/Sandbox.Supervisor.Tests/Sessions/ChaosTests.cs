@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Sandbox.Api.V1;
+using Sandbox.Supervisor.Tests.ChaosSuite;
 using Sandbox.Supervisor.Tests.Infrastructure;
 using Sandbox.Supervisor.Tests.Isolation;
 
@@ -96,20 +97,32 @@ public sealed class ChaosTests(TestClips clips, FaultInjectionSupervisorFixture 
         await SessionStreams.WatchToEndAsync(supervisor.Sessions, session.Id);
     }
 
-    [Fact]
-    public async Task A_frozen_worker_is_killed_after_the_hang_timeout_and_replaced()
+    /// <summary>
+    /// A frozen worker uses no CPU, so it is hung at the timeout whether the host is idle or kept
+    /// saturated by busy loops (where a starved worker would be given more time). The reaction time
+    /// (freeze → restart event) is reported with the chaos summary.
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(4)]
+    public async Task A_frozen_worker_is_killed_after_the_hang_timeout_and_replaced(int busyLoops)
     {
+        var timeout = TimeSpan.FromSeconds(5);
         var environment = new Dictionary<string, string> { ["Sandbox__HangTimeout"] = "00:00:05" };
         await using var supervisor = await SupervisorProcess.StartAsync(new SupervisorSettings(EnableFaultInjection: true, Environment: environment));
-        using var session = await SlowSession.StartAsync(supervisor, clips, "chaos-hang");
+        using var session = await SlowSession.StartAsync(supervisor, clips, $"chaos-hang-{busyLoops}");
+        using var hogs = CpuHogs.Start(busyLoops);
         var frozenAt = DateTime.UtcNow;
         await new Chaos.ChaosClient(supervisor.Channel).InjectFaultAsync(new InjectFaultRequest { SessionId = session.Id, Kind = FaultKind.FaultHang });
 
         var restarted = (await SessionStreams.WatchUntilAsync(supervisor.Sessions, session.Id, e => e.WorkerRestarted is not null))[^1].WorkerRestarted;
+        var reaction = DateTime.UtcNow - frozenAt;
         Assert.Equal("hang", restarted.Death);
-        Assert.Contains("no progress for 00:00:05", restarted.Detail);
-        Assert.True(DateTime.UtcNow - frozenAt >= TimeSpan.FromSeconds(4), "the worker was declared hung before its timeout");
+        Assert.Contains("killed as hung: no progress for", restarted.Detail);
+        Assert.True(reaction >= timeout - TimeSpan.FromSeconds(1), $"the worker was declared hung after {reaction}, before its timeout");
+        Assert.True(reaction < timeout * 3, $"a frozen worker took {reaction} to be found hung (timeout {timeout}, {busyLoops} busy loops): it was taken for a starved one");
         Assert.False(WorkerProcesses.IsAlive(session.Worker.Pid), $"the frozen worker {session.Worker.Pid} is still there");
+        await ChaosReport.AppendAsync($"injected hang found in {reaction.TotalSeconds:0.00} s (HangTimeout {timeout.TotalSeconds:0} s) on a host {(busyLoops == 0 ? "at rest" : $"saturated by {busyLoops} busy loops")}");
         await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = session.Id });
         await SessionStreams.WatchToEndAsync(supervisor.Sessions, session.Id);
     }

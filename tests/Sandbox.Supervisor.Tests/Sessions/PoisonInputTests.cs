@@ -26,10 +26,10 @@ public sealed class PoisonInputTests(TestClips clips, FaultInjectionSupervisorFi
         var chaos = new Chaos.ChaosClient(Supervisor.Channel);
         var submitted = await SessionStreams.SubmitAsync(Supervisor.Sessions, spec);
         await SessionStreams.WaitForProgressAsync(Supervisor.Sessions, submitted.Id);
-        await chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = submitted.Id, Kind = FaultKind.FaultSegfault });
+        await chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = submitted.Id, Kind = FaultKind.FaultSegfault, InputFault = true });
         var restartedAt = (await SessionStreams.WatchUntilAsync(Supervisor.Sessions, submitted.Id, e => e.WorkerRestarted is not null))[^1].Sequence;
         await SessionStreams.WatchUntilAsync(Supervisor.Sessions, submitted.Id, e => e.Progress is not null, fromSequence: restartedAt + 1);
-        await chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = submitted.Id, Kind = FaultKind.FaultSegfault });
+        await chaos.InjectFaultAsync(new InjectFaultRequest { SessionId = submitted.Id, Kind = FaultKind.FaultSegfault, InputFault = true });
 
         var events = await SessionStreams.WatchToEndAsync(Supervisor.Sessions, submitted.Id);
         var session = await SessionStreams.GetAsync(Supervisor.Sessions, submitted.Id);
