@@ -9,6 +9,17 @@ public static class SandboxBinaries
     /// </summary>
     public static string SupervisorAssembly => Path.Combine(AppContext.BaseDirectory, "sandbox.dll");
 
+    /// <summary>
+    /// The command that starts a supervisor for a test: the <c>sandbox</c> executable named by
+    /// <c>SANDBOX_TEST_SUPERVISOR</c> (the published Native AOT build: the cgroup v2 VM runs its tests
+    /// against it, since JIT start-up under software emulation costs seconds per process), else the
+    /// one just built, under dotnet.
+    /// </summary>
+    public static IReadOnlyList<string> SupervisorCommand =>
+        Environment.GetEnvironmentVariable("SANDBOX_TEST_SUPERVISOR") is { Length: > 0 } executable
+            ? [executable]
+            : [DotnetHost, SupervisorAssembly];
+
     /// <summary><c>dotnet test</c> names the host it runs under; plain <c>dotnet</c> from PATH otherwise.</summary>
     public static string DotnetHost =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";

@@ -94,7 +94,7 @@ public sealed class SupervisorProcess : IAsyncDisposable
             }
         }
 
-        IReadOnlyList<string> command = settings.Executable is { } executable ? [executable] : [SandboxBinaries.DotnetHost, SandboxBinaries.SupervisorAssembly];
+        IReadOnlyList<string> command = settings.Executable is { } executable ? [executable] : SandboxBinaries.SupervisorCommand;
         var launch = (settings.LaunchPrefix ?? []).Concat(command).ToList();
         var info = new ProcessStartInfo(launch[0])
         {

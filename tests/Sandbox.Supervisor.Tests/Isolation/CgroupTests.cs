@@ -82,7 +82,8 @@ public sealed class CgroupTests(TestClips clips) : IAsyncLifetime, IDisposable
         Assert.True((await _supervisor.Operator.GetStatusAsync(new GetStatusRequest())).MemorySamplingCost.ToTimeSpan() > TimeSpan.Zero);
 
         // The worker itself runs inside bubblewrap, below the pid the supervisor started.
-        var inner = WorkerProcesses.Find(_supervisor.StateDirectory).Where(p => p.CommandLine.StartsWith("dotnet", StringComparison.Ordinal)).ToList();
+        // (The JIT build runs as dotnet, the published one as sandbox-worker itself.)
+        var inner = WorkerProcesses.Find(_supervisor.StateDirectory).Where(p => Path.GetFileName(p.CommandLine.Split(' ')[0]) is "dotnet" or "sandbox-worker").ToList();
         Assert.NotEmpty(inner);
 
         // Its /proc/PID/cgroup (what it sees as /proc/self/cgroup, short of its own cgroup namespace) names its cgroup: every controller's on v1, the one line on v2.
