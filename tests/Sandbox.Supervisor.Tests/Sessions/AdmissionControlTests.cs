@@ -60,17 +60,23 @@ public sealed class AdmissionControlTests : IAsyncLifetime, IDisposable
         var worker = Assert.Single((await supervisor.Operator.ListWorkersAsync(new ListWorkersRequest())).Workers);
         Assert.InRange(worker.Usage.MemoryMaxBytes, 2 * reserved - Environment.SystemPageSize, 2 * reserved);
 
-        var events = running.Concat(await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id, running[^1].Sequence + 1)).ToList();
-        var trace = SessionStreams.Describe(events);
-        Assert.True(events[^1].StateChanged?.State == SessionState.Completed, $"{trace}\n{supervisor.Log}");
-
         // A Downgraded event before any progress, with the numbers; the output is 540p (and half the
         // rate: each rung includes the ones before). Should the estimate fall short (memory.high is
         // 1.5× it), the governor may step further down — to the encoder rung, still 540p.
-        var step = events.First(e => e.Downgraded is not null).Downgraded;
+        var step = running.First(e => e.Downgraded is not null).Downgraded;
         Assert.StartsWith("admission control started it on the resolution rung: estimated 557 MiB at the spec's settings, more than the", step.Reason, StringComparison.Ordinal);
-        Assert.True(events.FindIndex(e => e.Downgraded is not null) < events.FindIndex(e => e.Progress is not null), trace);
+        Assert.True(running.FindIndex(e => e.Downgraded is not null) < running.FindIndex(e => e.Progress is not null), SessionStreams.Describe(running));
         Assert.StartsWith("fps ≤ 15000/1000, height ≤ 540", (await SessionStreams.GetAsync(supervisor.Sessions, submitted.Id)).Adjustment, StringComparison.Ordinal);
+        if (TestTime.Scale > 1)
+        {
+            // Under emulation (the cgroup v2 VM) the kernel's part ends here: the 1080p encode would take minutes. The host runs it to the end.
+            await supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = submitted.Id });
+            await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id);
+            return;
+        }
+
+        var events = running.Concat(await SessionStreams.WatchToEndAsync(supervisor.Sessions, submitted.Id, running[^1].Sequence + 1)).ToList();
+        Assert.True(events[^1].StateChanged?.State == SessionState.Completed, $"{SessionStreams.Describe(events)}\n{supervisor.Log}");
         var output = supervisor.Output("lower-out.mp4");
         Assert.All(await PacketTimeline.FrameSizesAsync(output), size => Assert.Equal((960, 540), size));
         Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));

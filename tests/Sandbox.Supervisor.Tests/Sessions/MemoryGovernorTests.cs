@@ -54,9 +54,13 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_leaking_session_is_downgraded_rung_by_rung_then_evicted_and_resumed()
     {
-        var (id, output, events) = await LeakAsync("governed-requeue", failOnEviction: false);
+        // Under emulation (the cgroup v2 VM) the proof ends at the resumed worker's first progress: the
+        // kernel's part (memory.high, PSI, memory.events, the eviction) is done by then, and the rest of
+        // the four-minute transcode would take many minutes there. The host runs it to the end.
+        var toTheEnd = TestTime.Scale == 1;
+        var (id, output, events) = await LeakAsync("governed-requeue", failOnEviction: false, untilResumed: !toTheEnd);
         var trace = $"{SessionStreams.Describe(events)}\n{_supervisor.Log}";
-        Assert.True(events[^1].StateChanged?.State == SessionState.Completed, trace);
+        Assert.True(events[^1].StateChanged?.State == SessionState.Completed || (!toTheEnd && events[^1].Progress is not null), trace);
 
         var steps = events.Where(e => e.Downgraded is not null).Select(e => e.Downgraded.Reason).ToList();
         Assert.True(steps.Count >= 3, trace);
@@ -77,7 +81,15 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
         var durable = events.Take(evicted).LastOrDefault(e => e.Progress is not null)?.Progress.Checkpoints?.DurableTime?.ToTimeSpan() ?? TimeSpan.Zero;
         var resumed = final.Progress.Checkpoints.ResumedFrom?.ToTimeSpan() ?? TimeSpan.Zero;
         Assert.True(resumed >= durable && (durable == TimeSpan.Zero || resumed > TimeSpan.Zero), $"resumed from {resumed}, {durable} was durable\n{trace}");
-        Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));
+        if (toTheEnd)
+        {
+            Assert.Equal("", await PacketTimeline.DecodeErrorsAsync(output));
+        }
+        else
+        {
+            await _supervisor.Sessions.CancelAsync(new CancelRequest { SessionId = id });
+            await SessionStreams.WatchToEndAsync(_supervisor.Sessions, id);
+        }
     }
 
     [Fact]
@@ -91,7 +103,8 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
     }
 
     /// <summary>Runs a VP9 session of the four-minute clip (long enough that the cheaper rungs do not finish it before the eviction) whose worker leaks 40 MiB/s from its first progress on, to its end.</summary>
-    private async Task<(string Id, string Output, List<SessionEvent> Events)> LeakAsync(string name, bool failOnEviction)
+    /// <param name="untilResumed">Stop watching at the first progress of the worker that resumed it after its eviction, instead of at its end.</param>
+    private async Task<(string Id, string Output, List<SessionEvent> Events)> LeakAsync(string name, bool failOnEviction, bool untilResumed = false)
     {
         var output = Path.Combine(_supervisor.OutputDirectory(name), "out.webm");
         var spec = Specs.SlowWebm(_supervisor.AddInput(_clip), output);
@@ -100,7 +113,15 @@ public sealed class MemoryGovernorTests : IAsyncLifetime, IDisposable
         spec.Checkpoints = new CheckpointSettings { ChunkLength = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) };
         var submitted = await SessionStreams.SubmitAsync(_supervisor.Sessions, spec);
         await MemoryLeaks.StartAsync(_supervisor, submitted.Id, mibPerSecond: 40);
-        var events = await SessionStreams.WatchToEndAsync(_supervisor.Sessions, submitted.Id);
+        var (requeued, rerunning) = (false, false);
+        var events = untilResumed
+            ? await SessionStreams.WatchUntilAsync(_supervisor.Sessions, submitted.Id, e =>
+            {
+                requeued |= e.StateChanged is { State: SessionState.Queued } q && q.Detail.Contains("evicted", StringComparison.Ordinal);
+                rerunning |= requeued && e.StateChanged?.State == SessionState.Running;
+                return rerunning && e.Progress is not null;
+            })
+            : await SessionStreams.WatchToEndAsync(_supervisor.Sessions, submitted.Id);
         return (submitted.Id, output, events);
     }
 }
