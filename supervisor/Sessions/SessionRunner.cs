@@ -306,6 +306,9 @@ internal sealed class SessionRunner(
                     return notNow;
                 }
 
+                // The probe's answer is progress: the transcode's own first event gets a whole timeout.
+                watchdog.Progressed();
+
                 // Busy from here: the memory governor samples and watches it, under the limits admission gave it.
                 registry.Set(worker, WorkerState.WorkerBusy);
 
@@ -467,30 +470,37 @@ internal sealed class SessionRunner(
     /// Starts the hang watch over a worker that has its session: a starved worker is told about in
     /// the session's events and the log; a hung one is killed.
     /// </summary>
-    private ProgressWatchdog Watch(SessionRecord record, WorkerHandle worker) => new(
-        new HangRuleOptions(_options.HangTimeout),
-        worker.Cgroup.ReadCpu,
-        time,
-        onStarved: verdict =>
-        {
-            var limit = _options.HangTimeout * new HangRuleOptions(_options.HangTimeout).StarvedLimit;
-            logger.LogWarning("worker {Worker} of session {Session} is starved of CPU, not hung ({Verdict}): it gets up to {Limit} without progress", worker.Id, record.Id, verdict.Describe(), limit);
-            record.RecordResourceWarning("cpu", $"the worker is starved of CPU by a busy host ({verdict.Describe()}); it gets up to {limit.TotalSeconds:0.#} s without progress before it counts as hung");
-        },
-        onHung: verdict =>
-        {
-            logger.LogWarning("worker {Worker} of session {Session} is hung ({Verdict}): killing it", worker.Id, record.Id, verdict.Describe());
-            worker.Kill();
-        });
+    private ProgressWatchdog Watch(SessionRecord record, WorkerHandle worker)
+    {
+        var rule = new HangRuleOptions(_options.HangTimeout);
+        return new ProgressWatchdog(
+            rule,
+            worker.Cgroup.ReadCpu,
+            time,
+            onStarved: verdict =>
+            {
+                logger.LogWarning("worker {Worker} of session {Session} is starved of CPU, not hung ({Verdict}): it gets up to {Limit} without progress", worker.Id, record.Id, verdict.Describe(), rule.StarvedDeadline);
+                record.RecordResourceWarning("cpu", $"the worker is starved of CPU by a busy host ({verdict.Describe()}); it gets up to {rule.StarvedDeadline.TotalSeconds:0.#} s without progress before it counts as hung");
+            },
+            onHung: verdict =>
+            {
+                logger.LogWarning("worker {Worker} of session {Session} is hung ({Verdict}): killing it", worker.Id, record.Id, verdict.Describe());
+                worker.Kill();
+            });
+    }
 
     /// <summary>Tells how the worker died: its exit status, its seccomp audit record, its cgroup's OOM kills, the hang watch.</summary>
     private async Task<WorkerDeath> ClassifyDeathAsync(WorkerHandle worker, SeccompAudit audit, string what, ProgressWatchdog watchdog, CancellationToken stop)
     {
+        // The verdict as the stream ended: a worker that lingers, idle, while it is stopped below
+        // (one whose connection dropped, say) is not hung.
+        var hung = watchdog.Stop();
+        var starved = watchdog.WasStarved;
         await worker.StopAsync(_options.StopGracePeriod);
         var injected = worker.InjectedFault is { } fault ? $"the chaos API injected {fault}" : null;
-        if (watchdog.Hung is { } hung)
+        if (hung is not null)
         {
-            var starved = hung.Contended || watchdog.WasStarved;
+            starved |= hung.Contended;
             return new WorkerDeath(
                 DeathClass.Hang,
                 new Failure { Reason = ErrorReason.WorkerCrashed, Message = $"the worker was killed as hung: {hung.Describe()}" },

@@ -66,7 +66,7 @@ public sealed class HangRule(HangRuleOptions options)
 
         var state = cpu < options.IdleCpuShare ? HangState.Hung
             : !contended ? HangState.Hung
-            : silence < options.Timeout * options.StarvedLimit ? HangState.Starved
+            : silence < options.StarvedDeadline ? HangState.Starved
             : HangState.Hung;
         WasStarved |= state == HangState.Starved;
         return new HangVerdict(state, silence, cpu, stall, contended);

@@ -9,6 +9,9 @@ public sealed record HangRuleOptions(TimeSpan Timeout)
     /// </summary>
     public int StarvedLimit { get; init; } = 4;
 
+    /// <summary>The longest a starved worker may go without progress: <see cref="StarvedLimit"/> timeouts.</summary>
+    public TimeSpan StarvedDeadline => Timeout * StarvedLimit;
+
     /// <summary>
     /// Below this CPU use over the window (in CPUs) a worker is asleep, blocked or stopped: even a
     /// starved runnable worker gets far more from the scheduler. An idle .NET worker uses ~0.001.

@@ -18,6 +18,7 @@ internal sealed class ProgressWatchdog : IDisposable
     private readonly ITimer _timer;
     private readonly Lock _lock = new();
     private bool _starvedTold;
+    private bool _stopped;
 
     public ProgressWatchdog(HangRuleOptions options, Func<CpuReading> read, TimeProvider time, Action<HangVerdict> onStarved, Action<HangVerdict> onHung)
     {
@@ -55,7 +56,21 @@ internal sealed class ProgressWatchdog : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    /// <summary>
+    /// Stops the watch for good and returns the verdict that made the worker hung, if any. Called once
+    /// the worker's stream has ended: a worker that goes quiet while it is being stopped is not hung.
+    /// </summary>
+    public HangVerdict? Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            _timer.Dispose();
+            return Hung;
+        }
+    }
+
+    public void Dispose() => Stop();
 
     private void Sample()
     {
@@ -63,7 +78,7 @@ internal sealed class ProgressWatchdog : IDisposable
         bool tell;
         lock (_lock)
         {
-            if (Hung is not null)
+            if (Hung is not null || _stopped)
             {
                 return;
             }

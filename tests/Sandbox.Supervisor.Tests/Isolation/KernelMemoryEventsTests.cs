@@ -25,6 +25,9 @@ public sealed class KernelMemoryEventsTests(TestClips clips) : IAsyncLifetime, I
         {
             // The worker keeps the profile's limits (admission would give a 320x240 encode 384 MiB).
             ["Sandbox__Memory__Estimate__MinimumLimitBytes"] = $"{512L << 20}",
+
+            // Periodic samples too rare to win the race: the leak crosses the line between two of them, so the kernel must speak first.
+            ["Sandbox__Memory__SampleInterval"] = "00:00:10",
         };
         _supervisor = await SupervisorProcess.StartAsync(settings with { Environment = environment, EnableFaultInjection = true });
     }
