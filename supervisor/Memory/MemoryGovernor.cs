@@ -51,6 +51,11 @@ internal sealed class MemoryGovernor(
         using var events = _options.Events ? new KernelMemoryEvents(() => _rounds.Writer.TryWrite(true), logger) : null;
         _events = events;
         var ticks = TickAsync(stoppingToken);
+
+        // A worker that starts a session is sampled and its kernel thresholds set at once: a fast leak
+        // must not get a whole sample interval's head start on the kernel's notifications.
+        void NewlyBusy() => _rounds.Writer.TryWrite(true);
+        workers.WorkerBusy += NewlyBusy;
         try
         {
             await foreach (var _ in _rounds.Reader.ReadAllAsync(stoppingToken))
@@ -68,6 +73,7 @@ internal sealed class MemoryGovernor(
             // Stopping.
         }
 
+        workers.WorkerBusy -= NewlyBusy;
         await ticks;
         _events = null;
     }

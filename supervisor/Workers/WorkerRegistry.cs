@@ -10,7 +10,17 @@ internal sealed class WorkerRegistry
 
     public int Count => _workers.Count;
 
-    public void Set(WorkerHandle handle, WorkerState state) => _workers[handle.Id] = (handle, state);
+    /// <summary>Raised when a worker starts running a session, so the memory governor watches it at once rather than at its next round.</summary>
+    public event Action? WorkerBusy;
+
+    public void Set(WorkerHandle handle, WorkerState state)
+    {
+        _workers[handle.Id] = (handle, state);
+        if (state == WorkerState.WorkerBusy)
+        {
+            WorkerBusy?.Invoke();
+        }
+    }
 
     public void Remove(WorkerHandle handle) => _workers.TryRemove(handle.Id, out _);
 
